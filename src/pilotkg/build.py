@@ -1,0 +1,182 @@
+"""``pilotkg build``: assemble the ontology, the reference identifiers, every source's facts and
+inferences, and the RDFS closure into one RDF dataset with a named graph each; check it; and
+only then write it atomically as TriG and N-Quads with a DCAT/VoID description.
+
+The data flows one way: sources -> build -> dataset.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
+
+from . import __version__
+from .assets import data_dir, ontology_dir
+from .checks import (check_evidence, check_quotes, check_references, check_vocabulary, declared_terms,
+                     load_term_lists)
+from .closure import rdfs_closure
+from .errors import BuildError, Problem
+from .iri import mint
+from .namespaces import ONTOLOGY_IRI, PK, bind_prefixes
+from .rdfio import parse_file, write_atomically
+from .reference import reference_graph
+from .sources import Source, load_sources
+
+ONTOLOGY_GRAPH = mint("graph", "ontology")
+REFERENCE_GRAPH = mint("graph", "reference")
+CLOSURE_GRAPH = mint("graph", "closure")
+META_GRAPH = mint("graph", "meta")
+DATASET = mint("dataset", "pilotkg")
+
+LICENCE_NOTE = ("The curated graph and the ontology are published under the MIT licence. The stored source texts "
+                "are third-party publications kept for provenance; their rights stay with their publishers.")
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    sources: list[Source]
+    written: list[Path] = field(default_factory=list)
+
+
+def load_ontology(folder: Path | None = None) -> Graph:
+    """All modules of the ontology in one graph."""
+    folder = folder or ontology_dir()
+    graph = bind_prefixes(Graph())
+    for path in sorted(folder.glob("*.ttl")):
+        parse_file(path, graph)
+    return graph
+
+
+def ontology_version(ontology: Graph) -> str:
+    return str(ontology.value(ONTOLOGY_IRI, OWL.versionInfo) or "unknown")
+
+
+def _now() -> datetime:
+    """The build time; ``SOURCE_DATE_EPOCH`` makes builds reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def assemble(data: Path | None = None, *, ontology: Path | None = None) -> BuildResult:
+    """Read and check everything; return the dataset. Raises :class:`BuildError` listing every
+    problem found, and writes nothing."""
+    started = _now()
+    data = data or data_dir()
+    onto_folder = ontology or ontology_dir()
+    onto = load_ontology(onto_folder)
+    reference = reference_graph(data / "reference")
+    sources = load_sources(data)
+
+    problems: list[Problem] = []
+    term_lists = load_term_lists(onto_folder / "external")
+    declared = declared_terms(onto)
+    onto_files = sorted(onto_folder.glob("*.ttl"))
+    problems += check_vocabulary(onto, declared, term_lists, onto_files, where="ontology")
+    problems += check_vocabulary(reference, declared, term_lists, [], where="reference")
+
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset)
+    _copy(onto, dataset.graph(ONTOLOGY_GRAPH))
+    _copy(reference, dataset.graph(REFERENCE_GRAPH))
+    for source in sources:
+        problems += check_quotes(source)
+        problems += check_evidence(source)
+        problems += check_vocabulary(source.facts, declared, term_lists, source.files, where=source.slug)
+        problems += check_vocabulary(source.inferences, declared, term_lists, source.files, where=source.slug)
+        _copy(source.facts, dataset.graph(source.graph_name))
+        if len(source.inferences):
+            _copy(source.inferences, dataset.graph(source.inference_graph_name))
+    union = Graph()
+    for graph in [reference] + [s.facts for s in sources]:
+        _copy(graph, union)
+    for source in sources:
+        problems += check_references(union, source.facts, source)
+        problems += check_references(union, source.inferences, source)
+    if problems:
+        raise BuildError(problems)
+
+    closure = rdfs_closure(onto, [reference] + [s.facts for s in sources])
+    _copy(closure, dataset.graph(CLOSURE_GRAPH))
+    _describe(dataset, sources, version=ontology_version(onto), started=started)
+    return BuildResult(dataset, sources)
+
+
+def _copy(source: Graph, target: Graph) -> None:
+    for triple in source:
+        target.add(triple)
+
+
+def _describe(dataset: Dataset, sources: list[Source], *, version: str, started: datetime) -> None:
+    """The DCAT/VoID description of the dataset and the PROV activity of this build."""
+    meta = dataset.graph(META_GRAPH)
+    build = mint("build", f"{__version__}-{started.strftime('%Y%m%dt%H%M%Sz')}")
+    meta.add((DATASET, RDF.type, VOID.Dataset))
+    meta.add((DATASET, RDF.type, DCAT.Dataset))
+    meta.add((DATASET, DCTERMS.title, Literal("pilotkg: Sichuan's pilot work to build a province strong in manufacturing", lang="en")))
+    meta.add((DATASET, DCTERMS.description, Literal(
+        "The first pilot competitive manufacturing cities and pilot special advantageous industries of Sichuan, "
+        "every fact with a verbatim quote of its source.", lang="en")))
+    meta.add((DATASET, DCTERMS.rights, Literal(LICENCE_NOTE, lang="en")))
+    meta.add((DATASET, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    meta.add((DATASET, DCTERMS.hasVersion, Literal(__version__)))
+    meta.add((DATASET, OWL.versionInfo, Literal(f"pilotkg {__version__}; ontology {version}")))
+    meta.add((DATASET, DCTERMS.issued, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    meta.add((DATASET, PROV.wasGeneratedBy, build))
+    meta.add((build, RDF.type, PK.BuildActivity))
+    meta.add((build, RDFS.label, Literal(f"pilotkg build {__version__}", lang="en")))
+    meta.add((build, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    meta.add((build, PROV.endedAtTime, Literal(_now().isoformat(), datatype=XSD.dateTime)))
+    for source in sources:
+        meta.add((DATASET, DCTERMS.source, source.document))
+        meta.add((build, PROV.used, source.document))
+        meta.add((source.document, PK.sourceGraph, source.graph_name))
+    total = 0
+    classes: dict[URIRef, set] = {}
+    for context in sorted(dataset.contexts(), key=lambda g: str(g.identifier)):
+        name = context.identifier
+        if name == META_GRAPH or len(context) == 0:
+            continue
+        subset = mint("dataset", "pilotkg", str(name).rsplit("/graph/", 1)[-1].replace("/", "-"))
+        meta.add((DATASET, VOID.subset, subset))
+        meta.add((subset, RDF.type, VOID.Dataset))
+        meta.add((subset, DCTERMS.identifier, Literal(str(name))))
+        meta.add((subset, VOID.triples, Literal(len(context))))
+        total += len(context)
+        if name != ONTOLOGY_GRAPH:
+            for s, cls in context.subject_objects(RDF.type):
+                if isinstance(cls, URIRef):
+                    classes.setdefault(cls, set()).add(s)
+    meta.add((DATASET, VOID.triples, Literal(total)))
+    meta.add((DATASET, VOID.entities, Literal(len(set().union(*classes.values())) if classes else 0)))
+    for cls in sorted(classes):
+        prefix, _, local = dataset.namespace_manager.compute_qname(cls)
+        partition = mint("dataset", "pilotkg", "class", f"{prefix}-{local}")
+        meta.add((DATASET, VOID.classPartition, partition))
+        meta.add((partition, VOID["class"], cls))
+        meta.add((partition, VOID.entities, Literal(len(classes[cls]))))
+
+
+def serialize(dataset: Dataset) -> dict[str, bytes]:
+    """The dataset as TriG and N-Quads, and its description alone as Turtle."""
+    trig = dataset.serialize(format="trig", encoding="utf-8")
+    nquads = dataset.serialize(format="nquads", encoding="utf-8")
+    meta = bind_prefixes(Graph())
+    _copy(dataset.graph(META_GRAPH), meta)
+    void = meta.serialize(format="turtle", encoding="utf-8")
+    return {"pilotkg.trig": trig, "pilotkg.nq": nquads, "void.ttl": void}
+
+
+def build(output: Path, data: Path | None = None) -> BuildResult:
+    """Assemble, check, and write ``pilotkg.trig``, ``pilotkg.nq`` and ``void.ttl`` to ``output``."""
+    result = assemble(data)
+    files = serialize(result.dataset)
+    result.written = write_atomically((output / name, content) for name, content in files.items())
+    return result

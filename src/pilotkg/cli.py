@@ -1,0 +1,197 @@
+"""The command line: ``pilotkg build|stats|query|queries``.
+
+Only this module prints or exits. Exit codes: 0 success; 1 the data failed a check (a build
+that found problems); 2 an error of usage or input. Heavy modules are imported inside the
+commands so that ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+
+def _ontology_version() -> str:
+    from .build import load_ontology, ontology_version
+
+    return ontology_version(load_ontology())
+
+
+def _load_graph(args: argparse.Namespace):
+    """The dataset to work on: ``--dataset FILE`` if given, else built in memory from ``--data``."""
+    if getattr(args, "dataset", None):
+        from .rdfio import load_dataset
+
+        return load_dataset(Path(args.dataset))
+    from .build import assemble
+
+    return assemble(Path(args.data) if args.data else None).dataset
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(Path(args.output), Path(args.data) if args.data else None)
+    for path in result.written:
+        print(f"wrote {path}", file=sys.stderr)
+    print(f"built {len(result.dataset)} triples from {len(result.sources)} source(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import compute
+    from .tables import render_table
+
+    graph = _load_graph(args)
+    stats = compute(graph)
+    if args.format == "json":
+        print(json.dumps({"triples": stats.triples, "graphs": dict(stats.graphs), "classes": dict(stats.classes),
+                          "conflicts": len(stats.conflicts), "conflict_details": stats.conflicts}, indent=2))
+        return 0
+    nm = graph.namespace_manager
+    print(f"{stats.triples} triples in {len(stats.graphs)} named graphs\n")
+    print(render_table(["named graph", "triples"], [[g, str(n)] for g, n in stats.graphs]))
+    print(render_table(["class", "instances"], [[_short(nm, c), str(n)] for c, n in stats.classes]))
+    print(f"conflicts between sources: {len(stats.conflicts)}")
+    for c in stats.conflicts:
+        print(f"  {c['kind']}: {_short(nm, c['subject'])} {_short(nm, c['property'])}: "
+              f"{c['value1']} ({c['graph1']}) vs {c['value2']} ({c['graph2']})")
+    return 0
+
+
+def _short(nm, iri: str) -> str:
+    from rdflib import URIRef
+
+    try:
+        return nm.normalizeUri(URIRef(iri)) if iri.startswith("http") else iri
+    except Exception:
+        return iri
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from . import querylib
+
+    if args.name:
+        query = querylib.get(args.name)
+        print(query.text, end="" if query.text.endswith("\n") else "\n")
+        return 0
+    for name, query in querylib.library().items():
+        params = " ".join(f"[{p.name}={p.default}]" if p.default else f"[{p.name}]" for p in query.params)
+        print(f"{name:28} {query.title}" + (f"  {params}" if params else ""))
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from . import querylib
+    from .errors import QueryError
+    from .tables import render_delimited, render_table
+
+    values = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: write NAME=VALUE")
+        values[name] = value
+    graph = _load_graph(args)
+    if args.file:
+        path = Path(args.file)
+        query = querylib.load(path) if path.read_text(encoding="utf-8").lstrip().startswith("# title:") else None
+        result = querylib.run(graph, query, values) if query else querylib.run_text(graph, path.read_text(encoding="utf-8"))
+    elif args.sparql:
+        if values:
+            raise QueryError("--param applies to named queries and --file, not to --sparql")
+        result = querylib.run_text(graph, args.sparql)
+    elif args.name:
+        result = querylib.run(graph, querylib.get(args.name), values)
+    else:
+        raise QueryError("name a query, or give --file or --sparql; `pilotkg queries` lists the library")
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        sys.stdout.write(result.graph.serialize(format="turtle"))
+        return 0
+    if result.type == "ASK":
+        print("true" if result.askAnswer else "false")
+        return 0
+    if args.format == "json":
+        sys.stdout.write(result.serialize(format="json").decode("utf-8"))
+        print()
+        return 0
+    headers = [str(v) for v in result.vars]
+    nm = graph.namespace_manager
+    rows = [[("" if row[v] is None else (_short(nm, str(row[v])) if args.format == "table" else str(row[v])))
+             for v in result.vars] for row in result]
+    if args.format == "table":
+        sys.stdout.write(render_table(headers, rows))
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+    else:
+        sys.stdout.write(render_delimited(headers, rows, delimiter="," if args.format == "csv" else "\t"))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pilotkg", description=(
+        "A knowledge graph of Sichuan's pilot competitive manufacturing cities and pilot special "
+        "advantageous industries, with a query layer."))
+    p.add_argument("--version", action="store_true", help="print the package and ontology versions")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def data_opts(sp: argparse.ArgumentParser, *, dataset: bool = True) -> None:
+        sp.add_argument("--data", metavar="DIR", help="the data folder (default: the data shipped with pilotkg)")
+        if dataset:
+            sp.add_argument("--dataset", metavar="FILE", help="a built dataset (.trig or .nq) instead of building in memory")
+
+    b = sub.add_parser("build", help="assemble, check and write the dataset",
+                       description="Assemble ontology, reference identifiers, sources and RDFS closure; check; "
+                                   "then write pilotkg.trig, pilotkg.nq and void.ttl atomically.")
+    data_opts(b, dataset=False)
+    b.add_argument("--output", "-o", metavar="DIR", default="out", help="output folder (default: out)")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("stats", help="counts by class and named graph, and conflicts between sources")
+    data_opts(s)
+    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.set_defaults(func=cmd_stats)
+
+    q = sub.add_parser("query", help="run a named query, a query file or a SPARQL string")
+    q.add_argument("name", nargs="?", help="a query of the library (see `pilotkg queries`)")
+    q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter (repeatable)")
+    q.add_argument("--file", metavar="FILE", help="run the SPARQL query in FILE")
+    q.add_argument("--sparql", metavar="QUERY", help="run this SPARQL query")
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    data_opts(q)
+    q.set_defaults(func=cmd_query)
+
+    ql = sub.add_parser("queries", help="list the query library, or show one query")
+    ql.add_argument("name", nargs="?", help="show this query in full")
+    ql.set_defaults(func=cmd_queries)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .errors import BuildError, PilotkgError
+
+    args = parser().parse_args(argv)
+    try:
+        if args.version:
+            print(f"pilotkg {__version__} (ontology {_ontology_version()})")
+            return 0
+        if not getattr(args, "command", None):
+            parser().print_help()
+            return 2
+        return args.func(args)
+    except BuildError as exc:
+        print(f"pilotkg: {exc}", file=sys.stderr)
+        return 1
+    except PilotkgError as exc:
+        print(f"pilotkg: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""One hierarchy for every error pilotkg raises. Only the CLI turns them into exit codes.
+
+Each error says what is wrong, where (file, line when known) and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input: what, where and how to fix it."""
+
+    message: str
+    file: Path | None = None
+    line: int | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        fix = f" (fix: {self.hint})" if self.hint else ""
+        return f"{where}{self.message}{fix}"
+
+
+class PilotkgError(Exception):
+    """Base of every error pilotkg raises on purpose."""
+
+    exit_code = 2
+
+
+@dataclass
+class _WithProblems:
+    problems: list[Problem] = field(default_factory=list)
+
+
+class InputError(PilotkgError):
+    """An input file is missing, unreadable or malformed."""
+
+    def __init__(self, message: str, *, file: Path | None = None, line: int | None = None,
+                 hint: str | None = None) -> None:
+        self.problem = Problem(message, file, line, hint)
+        super().__init__(str(self.problem))
+
+
+class BuildError(PilotkgError):
+    """The assembled dataset failed one or more checks; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = [f"build failed with {len(problems)} problem(s); nothing was written:"]
+        lines += [f"  - {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+class QueryError(PilotkgError):
+    """A query is unknown, malformed, or was given a bad parameter."""
+
+
+class OutputError(PilotkgError):
+    """An output could not be written; the previous output is left as it was."""
