@@ -140,7 +140,7 @@ def _describe(dataset: Dataset, sources: list[Source], *, version: str, started:
         meta.add((source.document, PK.sourceGraph, source.graph_name))
     total = 0
     classes: dict[URIRef, set] = {}
-    for context in sorted(dataset.contexts(), key=lambda g: str(g.identifier)):
+    for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         name = context.identifier
         if name == META_GRAPH or len(context) == 0:
             continue

@@ -22,13 +22,13 @@ from rdflib.namespace import RDF
 
 from .errors import Problem
 from .namespaces import ID, OA, PK
-from .sources import METADATA_FILE, Source
+from .sources import INFERENCES_FILE, METADATA_FILE, Source
 
 #: A sentence ends inside a quote where a full stop, question or exclamation mark (perhaps
 #: followed by a closing quotation mark) is followed by white space and a capital letter.
 SENTENCE_BREAK = re.compile(r"[.!?][\"\u201d]?\s+[\"\u201c]?[A-Z]")
-#: Files of a source folder that hold no facts of their own (metadata, quotes, exclusions).
-NON_FACT_FILES = {METADATA_FILE, "quotes.ttl"}
+#: Classes whose instances are evidence or document structure, not facts.
+EVIDENCE_CLASSES = {PK.Quote, PK.Paragraph, PK.SourceDocument}
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,20 @@ def locate(files: Iterable[Path], node: URIRef | BNode | str) -> tuple[Path | No
     patterns = [re.escape(f"<{text}>")]
     if local:
         patterns.append(r"[A-Za-z0-9_-]*:" + re.escape(local) + r"(?![A-Za-z0-9_-])")
-    pattern = re.compile("|".join(patterns))
+    mention = re.compile("|".join(patterns))
+    definition = re.compile(r"^(?:" + "|".join(patterns) + r")\s")
+    first: tuple[Path | None, int | None] = (None, None)
     for path in files:
         try:
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if pattern.search(line):
-                    return path, number
+            lines = path.read_text(encoding="utf-8").splitlines()
         except OSError:
             continue
-    return None, None
+        for number, line in enumerate(lines, 1):
+            if definition.match(line):
+                return path, number
+            if first[0] is None and mention.search(line):
+                first = (path, number)
+    return first
 
 
 def _problem(source: Source, node: URIRef | BNode, message: str, hint: str | None = None) -> Problem:
@@ -133,14 +138,15 @@ def check_quotes(source: Source) -> list[Problem]:
 
 
 def fact_subjects(source: Source) -> set[URIRef]:
-    """Subjects of the source's fact files: everything but the metadata and the quotes."""
+    """Subjects of the source's fact files (all but ``source.ttl`` and the inferences) that are
+    not themselves evidence (quotes, paragraphs, documents)."""
     subjects: set[URIRef] = set()
     for path in source.files:
-        if path.name in NON_FACT_FILES or path.name == "inferences.ttl":
+        if path.name in (METADATA_FILE, INFERENCES_FILE):
             continue
         graph = Graph().parse(path, format="turtle")
         subjects.update(s for s in graph.subjects() if isinstance(s, URIRef))
-    return subjects
+    return {s for s in subjects if not set(source.facts.objects(s, RDF.type)) & EVIDENCE_CLASSES}
 
 
 def check_evidence(source: Source) -> list[Problem]:
