@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := $(shell find src ontology queries data -type f 2>/dev/null) pyproject.toml constraints.txt
 
-.PHONY: run test system-deps venv clean bench
+.PHONY: run test system-deps venv clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,12 @@ test: system-deps $(STAMP)
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache
+
+# Regenerate constraints.txt from a fresh environment (needs the package registry).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet ".[test]"
+	{ echo "# Exact versions that CI installs (pip install -c constraints.txt '.[test]'); tested on Python 3.11."; \
+	  echo "# Regenerate: make lock (a fresh venv, then pip freeze)."; \
+	  .lock-venv/bin/python -m pip freeze | grep -v -i '^pilotkg'; } > constraints.txt
+	rm -rf .lock-venv
