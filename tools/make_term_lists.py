@@ -206,9 +206,9 @@ def check_all() -> int:
         if not iris:
             problems.append(f"{path.name}: no IRIs")
         prefix = path.stem
-        if prefix in RDFLIB_VOCABS and f"rdflib {rdflib.__version__}," in header.get("source", ""):
-            if path.read_text(encoding="utf-8") != rdflib_list_text(prefix):
-                problems.append(f"{path.name}: differs from installed rdflib; rerun tools/make_term_lists.py")
+        if (prefix in RDFLIB_VOCABS and f"rdflib {rdflib.__version__}," in header.get("source", "")
+                and path.read_text(encoding="utf-8") != rdflib_list_text(prefix)):
+            problems.append(f"{path.name}: differs from installed rdflib; rerun tools/make_term_lists.py")
     missing = [p for p in RDFLIB_VOCABS if not (OUT_DIR / f"{p}.txt").exists()]
     if missing:
         problems.append(f"missing rdflib-derived lists: {missing}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -17,8 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from . import __version__
 from .assets import data_dir, ontology_dir
-from .checks import (check_evidence, check_quotes, check_references, check_vocabulary, declared_terms,
-                     load_term_lists)
+from .checks import check_evidence, check_quotes, check_references, check_vocabulary, declared_terms, load_term_lists
 from .closure import rdfs_closure
 from .errors import BuildError, Problem
 from .iri import mint
@@ -61,8 +60,8 @@ def _now() -> datetime:
     """The build time; ``SOURCE_DATE_EPOCH`` makes builds reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
 
 
 def assemble(data: Path | None = None, *, ontology: Path | None = None) -> BuildResult:

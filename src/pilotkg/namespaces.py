@@ -8,8 +8,24 @@ The term list of :class:`PK` is checked against the ontology by ``tests/test_ont
 from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SH, SKOS, TIME, VOID, XSD
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SDO,
+    SH,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/pilotkg/ontology")
 ID = Namespace("https://w3id.org/pilotkg/id/")
