@@ -278,3 +278,15 @@ def test_data_files_parse_with_rdflib_and_pyoxigraph(name: str, assets: dict[str
     rdflib_count = len(Graph().parse(path, format="turtle"))
     oxi_count = len(list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)))
     assert rdflib_count == oxi_count > 0
+
+
+def test_every_class_and_property_used_in_the_data_is_declared(source, built, assets: dict[str, Path]) -> None:
+    from pilotkg.build import load_ontology
+    from pilotkg.checks import check_vocabulary, declared_terms, load_term_lists, vocabulary_terms
+
+    ontology = load_ontology()
+    lists = load_term_lists(assets["ontology"] / "external")
+    used = vocabulary_terms(source.facts) | vocabulary_terms(source.inferences)
+    assert len(used) > 80
+    for graph in (source.facts, source.inferences):
+        assert check_vocabulary(graph, declared_terms(ontology), lists, source.files, where=source.slug) == []
