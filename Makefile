@@ -23,6 +23,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/pilotkg build --output out
 	$(BIN)/pilotkg stats --dataset out/pilotkg.trig
+	$(BIN)/pilotkg validate --dataset out/pilotkg.trig --output out/report.html --output out/report.md --output out/report.ttl --worksheet out/gaps.csv
 
 system-deps:
 	bash .ci/system-deps.sh

@@ -64,9 +64,10 @@ def _now() -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
-def assemble(data: Path | None = None, *, ontology: Path | None = None) -> BuildResult:
+def assemble(data: Path | None = None, *, ontology: Path | None = None, validate: bool = True) -> BuildResult:
     """Read and check everything; return the dataset. Raises :class:`BuildError` listing every
-    problem found, and writes nothing."""
+    problem found, and writes nothing. With ``validate`` the SHACL report and the EARL
+    assessments of the six-requirement rule join the dataset as ``graph/validation``."""
     started = _now()
     data = data or data_dir()
     onto_folder = ontology or ontology_dir()
@@ -104,6 +105,11 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None) -> Build
 
     closure = rdfs_closure(onto, [reference] + [s.facts for s in sources])
     _copy(closure, dataset.graph(CLOSURE_GRAPH))
+    if validate:
+        from .compliance import VALIDATION_GRAPH, assess, earl_graph
+        from .validate import validate as run_shacl
+
+        _copy(earl_graph(assess(dataset, run_shacl(dataset))), dataset.graph(VALIDATION_GRAPH))
     _describe(dataset, sources, version=ontology_version(onto), started=started)
     return BuildResult(dataset, sources)
 

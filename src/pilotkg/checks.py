@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Identifier
 
 from .errors import Problem
 from .namespaces import ID, OA, PK
@@ -67,21 +69,23 @@ def _problem(source: Source, node: URIRef | BNode, message: str, hint: str | Non
     return Problem(message, file or source.folder, line, hint)
 
 
-def quote_spans(graph: Graph, quote: URIRef) -> tuple[Span | None, list[str]]:
+def quote_spans(graph: Graph, quote: URIRef | BNode) -> tuple[Span | None, list[str]]:
     """The span a quote selects, and what is wrong with its selectors."""
     issues: list[str] = []
-    exact = start = end = None
+    exact: Literal | None = None
+    start: Literal | None = None
+    end: Literal | None = None
     for selector in graph.objects(quote, OA.hasSelector):
         if (selector, RDF.type, OA.TextQuoteSelector) in graph:
-            exact = graph.value(selector, OA.exact)
+            exact = cast("Literal | None", graph.value(selector, OA.exact))
         elif (selector, RDF.type, OA.TextPositionSelector) in graph:
-            start = graph.value(selector, OA.start)
-            end = graph.value(selector, OA.end)
+            start = cast("Literal | None", graph.value(selector, OA.start))
+            end = cast("Literal | None", graph.value(selector, OA.end))
     if exact is None:
         issues.append("has no oa:TextQuoteSelector with oa:exact")
     if start is None or end is None:
         issues.append("has no oa:TextPositionSelector with oa:start and oa:end")
-    if issues:
+    if issues or start is None or end is None:  # no issues means start and end are set
         return None, issues
     return Span(int(start), int(end), str(exact)), []
 
@@ -90,11 +94,11 @@ def check_quotes(source: Source) -> list[Problem]:
     graph, text = source.facts, source.text
     problems: list[Problem] = []
     paragraphs = {
-        p: (int(graph.value(p, PK.startOffset)), int(graph.value(p, PK.endOffset)))
+        p: (int(cast(Literal, graph.value(p, PK.startOffset))), int(cast(Literal, graph.value(p, PK.endOffset))))
         for p in graph.subjects(RDF.type, PK.Paragraph)
     }
     body = {p for p in paragraphs if (p, PK.paragraphRole, PK.BodyParagraph) in graph}
-    for quote in sorted(graph.subjects(RDF.type, PK.Quote)):
+    for quote in sorted(cast("Iterable[URIRef | BNode]", graph.subjects(RDF.type, PK.Quote))):
         span, issues = quote_spans(graph, quote)
         for issue in issues:
             problems.append(_problem(source, quote, f"quote {quote} {issue}"))
@@ -113,8 +117,8 @@ def check_quotes(source: Source) -> list[Problem]:
             continue
         selector = next((s for s in graph.objects(quote, OA.hasSelector)
                          if (s, RDF.type, OA.TextQuoteSelector) in graph), None)
-        prefix = graph.value(selector, OA.prefix)
-        suffix = graph.value(selector, OA.suffix)
+        prefix = cast("Literal | None", graph.value(selector, OA.prefix))
+        suffix = cast("Literal | None", graph.value(selector, OA.suffix))
         if prefix is not None and text[max(0, span.start - len(prefix)):span.start] != str(prefix):
             problems.append(_problem(source, quote, f"quote {quote}: oa:prefix does not precede the quote in the text"))
         if suffix is not None and text[span.end:span.end + len(suffix)] != str(suffix):
@@ -159,7 +163,7 @@ def check_evidence(source: Source) -> list[Problem]:
         if not cited:
             problems.append(_problem(source, node, f"{node} states facts but has no pk:quote",
                                      "add pk:quote with the quote that states it"))
-        for quote in sorted(cited - quotes):
+        for quote in sorted(cast("set[Identifier]", cited - quotes)):
             problems.append(_problem(source, node, f"{node} cites {quote}, which is not a pk:Quote of this source",
                                      "define the quote in quotes.ttl"))
     return problems
@@ -193,7 +197,7 @@ def vocabulary_terms(graph: Graph) -> set[URIRef]:
     """The vocabulary IRIs a graph uses: predicates, classes, and objects in vocabulary position."""
     used: set[URIRef] = set()
     for s, p, o in graph:
-        used.add(p)
+        used.add(cast(URIRef, p))  # predicates are IRIs
         if isinstance(o, URIRef) and not str(o).startswith(str(ID)):
             used.add(o)
         if isinstance(s, URIRef) and not str(s).startswith(str(ID)):

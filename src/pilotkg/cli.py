@@ -73,6 +73,40 @@ def _short(nm, iri: str) -> str:
         return iri
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .compliance import assess
+    from .errors import InputError
+    from .rdfio import write_atomically
+    from .report import ALIASES, format_for, render, render_worksheet
+    from .validate import validate
+
+    fmt = ALIASES.get(args.format, args.format) if args.format else None
+    targets: list[tuple[str, Path | None]] = []
+    for output in args.output or []:
+        chosen = fmt or format_for(output)
+        if chosen is None:
+            raise InputError(f"cannot tell the report format of {output!r} from its name",
+                             hint="give --format, or end the file name in .txt, .md, .html, .json or .ttl")
+        targets.append((chosen, Path(output)))
+    if not targets:
+        targets.append((fmt or "text", None))
+    dataset = _load_graph(args)
+    validation = validate(dataset)
+    compliance = assess(dataset, validation)
+    files = [(path, render(compliance, chosen).encode("utf-8")) for chosen, path in targets if path is not None]
+    if args.worksheet:
+        files.append((Path(args.worksheet), render_worksheet(compliance).encode("utf-8")))
+    for path in write_atomically(files):
+        print(f"wrote {path}", file=sys.stderr)
+    for chosen, path in targets:
+        if path is None:
+            sys.stdout.write(render(compliance, chosen))
+    counts = ", ".join(f"{validation.count(s)} {s}(s)" for s in ("violation", "warning", "info"))
+    failed = validation.fails(args.fail_on)
+    print(f"validation: {counts}; {'fails' if failed else 'passes'} at --fail-on {args.fail_on}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def cmd_queries(args: argparse.Namespace) -> int:
     from . import querylib
 
@@ -164,6 +198,19 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     data_opts(q)
     q.set_defaults(func=cmd_query)
+
+    v = sub.add_parser("validate", help="check the six-requirement rule and the data; write the report",
+                       description="Validate with pySHACL against ontology/shapes and write the report. Exit 0 when no "
+                                   "result reaches --fail-on, 1 when one does, 2 on an error.")
+    data_opts(v)
+    v.add_argument("--format", choices=["text", "md", "html", "json", "turtle", "ttl"],
+                   help="report format (default: from each --output's suffix, else text)")
+    v.add_argument("--output", "-o", action="append", metavar="FILE",
+                   help="write the report to FILE, atomically (repeatable; the suffix picks the format)")
+    v.add_argument("--fail-on", choices=["info", "warning", "violation"], default="violation",
+                   help="the least severity that makes the exit code 1 (default: violation)")
+    v.add_argument("--worksheet", metavar="FILE.csv", help="also write the gaps as a fill-in worksheet (CSV)")
+    v.set_defaults(func=cmd_validate)
 
     ql = sub.add_parser("queries", help="list the query library, or show one query")
     ql.add_argument("name", nargs="?", help="show this query in full")

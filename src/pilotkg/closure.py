@@ -15,17 +15,19 @@ from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
 from .namespaces import ID, bind_prefixes
 
 
-def _ancestors(ontology: Graph, relation: URIRef) -> dict[URIRef, set[URIRef]]:
-    """Each term's strict ancestors under a transitive relation (subClassOf, subPropertyOf)."""
+def _ancestors(ontology: Graph, relation: URIRef) -> dict[Node, set[URIRef]]:
+    """Each term's strict ancestors under a transitive relation (subClassOf, subPropertyOf).
+    The keys are IRIs; they are typed ``Node`` so that any node of a graph can be looked up."""
     parents: dict[URIRef, set[URIRef]] = {}
     for child, parent in ontology.subject_objects(relation):
         if isinstance(child, URIRef) and isinstance(parent, URIRef) and child != parent:
             parents.setdefault(child, set()).add(parent)
-    closed: dict[URIRef, set[URIRef]] = {}
+    closed: dict[Node, set[URIRef]] = {}
     for term in parents:
         seen: set[URIRef] = set()
         stack = list(parents[term])
@@ -44,8 +46,8 @@ def rdfs_closure(ontology: Graph, facts: Iterable[Graph]) -> Graph:
     ontology and ``facts`` and that none of them states."""
     super_classes = _ancestors(ontology, RDFS.subClassOf)
     super_properties = _ancestors(ontology, RDFS.subPropertyOf)
-    domains: dict[URIRef, set[URIRef]] = {}
-    ranges: dict[URIRef, set[URIRef]] = {}
+    domains: dict[Node, set[Node]] = {}
+    ranges: dict[Node, set[Node]] = {}
     for prop, cls in ontology.subject_objects(RDFS.domain):
         domains.setdefault(prop, set()).add(cls)
     for prop, cls in ontology.subject_objects(RDFS.range):
@@ -62,7 +64,7 @@ def rdfs_closure(ontology: Graph, facts: Iterable[Graph]) -> Graph:
         if isinstance(s, URIRef) and str(s).startswith(instance_ns) and (s, p, o) not in asserted:
             closure.add((s, p, o))
 
-    types: dict[URIRef, set[URIRef]] = {}
+    types: dict[Node, set[Node]] = {}
     for s, p, o in asserted:
         properties = {p} | super_properties.get(p, set())
         for sup in properties - {p}:

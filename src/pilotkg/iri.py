@@ -26,7 +26,7 @@ KINDS = frozenset({
     "place", "industry", "classification", "agent", "post", "park", "platform", "conference",
     "event", "document", "chain", "clusters", "sector", "programme", "batch", "list",
     "requirement", "designation", "element", "time", "source", "quote", "observation",
-    "statement", "proposal", "mention", "inference", "graph", "dataset", "build", "reference",
+    "statement", "proposal", "mention", "inference", "graph", "dataset", "build", "reference", "assessment",
 })
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")

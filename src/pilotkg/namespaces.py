@@ -169,12 +169,15 @@ class PK(DefinedNamespace):
     checkedByShape: URIRef
     clusterKind: URIRef
     clustersOf: URIRef
+    contraryEvidence: URIRef
     conveningBody: URIRef
+    deniesRequirement: URIRef
     designatedIndustry: URIRef
     designatedPlace: URIRef
     element: URIRef
     elementStatus: URIRef
     endOffset: URIRef
+    evidence: URIRef
     exclusionReason: URIRef
     forRequirement: URIRef
     gist: URIRef
@@ -190,6 +193,7 @@ class PK(DefinedNamespace):
     involvesPlace: URIRef
     isSynthetic: URIRef
     issuedBy: URIRef
+    jurisdiction: URIRef
     keyword: URIRef
     lexicalForm: URIRef
     locatedIn: URIRef
@@ -221,6 +225,7 @@ class PK(DefinedNamespace):
     representedBy: URIRef
     requiredClass: URIRef
     requiredCount: URIRef
+    requirement: URIRef
     requirementOrder: URIRef
     rule: URIRef
     scope: URIRef

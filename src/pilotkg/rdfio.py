@@ -74,14 +74,14 @@ def write_atomically(outputs: Iterable[tuple[Path, bytes]]) -> list[Path]:
         for target, content in outputs:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(content)
                     handle.flush()
                     os.fsync(handle.fileno())
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror}; the previous output is unchanged") from exc
-            staged.append((Path(tmp), target))
+            staged.append((Path(tmp_name), target))
         mode = 0o666 & ~_umask()
         for tmp, target in staged:
             os.chmod(tmp, mode)

@@ -3,9 +3,12 @@ all answered by the query library (``stats-*.rq``), so they work on any store.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import Graph
+from rdflib.query import ResultRow
 
 from . import querylib
 
@@ -21,9 +24,14 @@ class Stats:
         return sum(n for _, n in self.graphs)
 
 
+def _select(graph: Graph, name: str) -> Iterable[ResultRow]:
+    """The rows of a library SELECT query (a SELECT result iterates over ``ResultRow``s)."""
+    return cast("Iterable[ResultRow]", querylib.run(graph, querylib.get(name)))
+
+
 def compute(graph: Graph) -> Stats:
-    graphs = [(str(r.graph), int(r.triples)) for r in querylib.run(graph, querylib.get("stats-graphs"))]
-    classes = [(str(r["class"]), int(r.instances)) for r in querylib.run(graph, querylib.get("stats-classes"))]
+    graphs = [(str(r.graph), int(r.triples)) for r in _select(graph, "stats-graphs")]
+    classes = [(str(r["class"]), int(r.instances)) for r in _select(graph, "stats-classes")]
     conflicts = [{k: str(v) for k, v in row.asdict().items()}
-                 for row in querylib.run(graph, querylib.get("stats-conflicts"))]
+                 for row in _select(graph, "stats-conflicts")]
     return Stats(graphs, classes, conflicts)

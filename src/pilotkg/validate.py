@@ -1,0 +1,119 @@
+"""Validation with pySHACL against the shapes in ``ontology/shapes/``.
+
+The data graph is a copy of the source graphs, the reference identifiers, the ontology (for the
+class hierarchy) and the RDFS closure. The curators' inference graphs are left out: an
+inference is never evidence for a requirement. Neither the dataset nor the shapes are changed.
+Results come back typed, with the severity taken from ``sh:resultSeverity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from .assets import ontology_dir
+from .build import CLOSURE_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from .iri import mint
+from .namespaces import PK, bind_prefixes
+from .rdfio import parse_file
+
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+#: Severity ranks for --fail-on: a result fails the run when its rank reaches the threshold.
+RANK = {"info": 1, "warning": 2, "violation": 3}
+SOURCE_GRAPHS = str(mint("graph", "source")) + "/"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, in the terms a report needs."""
+
+    severity: str
+    focus: Node
+    message: str
+    source_shape: Node
+    component: URIRef
+    path: Node | None = None
+    value: Node | None = None
+
+
+@dataclass
+class Validation:
+    conforms: bool
+    report: Graph
+    results: list[ValidationResult] = field(default_factory=list)
+    shapes: Graph = field(default_factory=Graph)
+    data: Graph = field(default_factory=Graph)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def fails(self, threshold: str) -> bool:
+        """Whether any result reaches ``threshold`` (info, warning or violation)."""
+        return any(RANK[r.severity] >= RANK[threshold] for r in self.results)
+
+
+def load_shapes(folder: Path | None = None) -> Graph:
+    folder = folder or ontology_dir() / "shapes"
+    shapes = bind_prefixes(Graph())
+    for path in sorted(folder.glob("*.ttl")):
+        parse_file(path, shapes)
+    return shapes
+
+
+def data_graph(dataset: Dataset) -> Graph:
+    """The graph pySHACL validates: source facts, reference, ontology and closure; no inferences."""
+    data = bind_prefixes(Graph())
+    for graph in dataset.graphs():
+        name = str(graph.identifier)
+        if name.startswith(SOURCE_GRAPHS) or graph.identifier in (ONTOLOGY_GRAPH, REFERENCE_GRAPH, CLOSURE_GRAPH):
+            for triple in graph:
+                data.add(triple)
+    return data
+
+
+def validate_graph(data: Graph, shapes: Graph) -> Validation:
+    """Run pySHACL on ``data`` with ``shapes``; neither graph is changed."""
+    import pyshacl
+
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=False,
+        allow_infos=False, advanced=False, meta_shacl=False, inplace=False,
+    )
+    assert isinstance(report, Graph)
+    bind_prefixes(report)
+    return Validation(bool(conforms), report, read_results(report), shapes, data)
+
+
+def validate(dataset: Dataset, *, shapes: Graph | None = None) -> Validation:
+    return validate_graph(data_graph(dataset), shapes if shapes is not None else load_shapes())
+
+
+def read_results(report: Graph) -> list[ValidationResult]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "violation")  # type: ignore[arg-type]
+        message = report.value(node, SH.resultMessage)
+        results.append(ValidationResult(
+            severity=severity,
+            focus=report.value(node, SH.focusNode),  # type: ignore[arg-type]
+            message=str(message) if isinstance(message, Literal) else "",
+            source_shape=report.value(node, SH.sourceShape),  # type: ignore[arg-type]
+            component=report.value(node, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+            path=report.value(node, SH.resultPath),
+            value=report.value(node, SH.value),
+        ))
+    return sorted(results, key=lambda r: (-RANK[r.severity], str(r.focus), str(r.source_shape)))
+
+
+def shape_requirement(shapes: Graph, shape: Node) -> URIRef | None:
+    """The requirement a shape checks (pk:requirement on the shape), if any."""
+    value = shapes.value(shape, PK.requirement)
+    return value if isinstance(value, URIRef) else None
+
+
+__all__ = ["Validation", "ValidationResult", "data_graph", "load_shapes", "read_results", "shape_requirement",
+           "validate", "validate_graph", "BNode"]
