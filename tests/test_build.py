@@ -11,8 +11,9 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import ORG, PROV, RDF, VOID
 
-from pilotkg.build import CLOSURE_GRAPH, DATASET, META_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, build
+from pilotkg.build import CLOSURE_GRAPH, DATASET, META_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH, build
 from pilotkg.cli import main
+from pilotkg.compliance import VALIDATION_GRAPH
 from pilotkg.errors import BuildError, InputError
 from pilotkg.iri import mint
 from pilotkg.namespaces import PK
@@ -22,9 +23,21 @@ BOE = mint("agent", "chengdu-boe-optoelectronics-technology-co-ltd")
 
 def test_named_graphs(dataset: Dataset) -> None:
     names = {g.identifier for g in dataset.graphs() if len(g)}
-    assert names == {ONTOLOGY_GRAPH, REFERENCE_GRAPH, CLOSURE_GRAPH, META_GRAPH,
+    assert names == {ONTOLOGY_GRAPH, REFERENCE_GRAPH, CLOSURE_GRAPH, META_GRAPH, SHAPES_GRAPH, VALIDATION_GRAPH,
                      mint("graph", "source", "sichuan-first-pilot-lists"),
                      mint("graph", "inferred", "sichuan-first-pilot-lists")}
+
+
+def test_generated_graphs_use_only_real_terms(dataset: Dataset, assets: dict[str, Path]) -> None:
+    from pilotkg.build import load_ontology
+    from pilotkg.checks import check_vocabulary, declared_terms, load_term_lists
+
+    lists = load_term_lists(assets["ontology"] / "external")
+    declared = declared_terms(load_ontology())
+    for name in (VALIDATION_GRAPH, META_GRAPH, CLOSURE_GRAPH, SHAPES_GRAPH):
+        graph = dataset.graph(name)
+        assert len(graph) > 0, name
+        assert check_vocabulary(graph, declared, lists, [], where=str(name)) == []
 
 
 def test_closure_makes_enterprises_organizations(dataset: Dataset) -> None:

@@ -30,6 +30,7 @@ ONTOLOGY_GRAPH = mint("graph", "ontology")
 REFERENCE_GRAPH = mint("graph", "reference")
 CLOSURE_GRAPH = mint("graph", "closure")
 META_GRAPH = mint("graph", "meta")
+SHAPES_GRAPH = mint("graph", "shapes")
 DATASET = mint("dataset", "pilotkg")
 
 LICENCE_NOTE = ("The curated graph and the ontology are published under the MIT licence. The stored source texts "
@@ -81,11 +82,17 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
     onto_files = sorted(onto_folder.glob("*.ttl"))
     problems += check_vocabulary(onto, declared, term_lists, onto_files, where="ontology")
     problems += check_vocabulary(reference, declared, term_lists, [], where="reference")
+    shapes = bind_prefixes(Graph())
+    shape_files = sorted((onto_folder / "shapes").glob("*.ttl"))
+    for path in shape_files:
+        parse_file(path, shapes)
+    problems += check_vocabulary(shapes, declared, term_lists, shape_files, where="shapes")
 
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
     _copy(onto, dataset.graph(ONTOLOGY_GRAPH))
     _copy(reference, dataset.graph(REFERENCE_GRAPH))
+    _copy(shapes, dataset.graph(SHAPES_GRAPH))
     for source in sources:
         problems += check_quotes(source)
         problems += check_evidence(source)

@@ -96,10 +96,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = [(path, render(compliance, chosen).encode("utf-8")) for chosen, path in targets if path is not None]
     if args.worksheet:
         files.append((Path(args.worksheet), render_worksheet(compliance).encode("utf-8")))
-    for path in write_atomically(files):
-        print(f"wrote {path}", file=sys.stderr)
-    for chosen, path in targets:
-        if path is None:
+    for written in write_atomically(files):
+        print(f"wrote {written}", file=sys.stderr)
+    for chosen, target in targets:
+        if target is None:
             sys.stdout.write(render(compliance, chosen))
     counts = ", ".join(f"{validation.count(s)} {s}(s)" for s in ("violation", "warning", "info"))
     failed = validation.fails(args.fail_on)
@@ -121,6 +121,8 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from rdflib.query import ResultRow
+
     from . import querylib
     from .errors import QueryError
     from .tables import render_delimited, render_table
@@ -145,19 +147,25 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         raise QueryError("name a query, or give --file or --sparql; `pilotkg queries` lists the library")
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
         sys.stdout.write(result.graph.serialize(format="turtle"))
         return 0
     if result.type == "ASK":
         print("true" if result.askAnswer else "false")
         return 0
     if args.format == "json":
-        sys.stdout.write(result.serialize(format="json").decode("utf-8"))
+        serialized = result.serialize(format="json")
+        sys.stdout.write(serialized.decode("utf-8") if serialized else "")
         print()
         return 0
-    headers = [str(v) for v in result.vars]
+    variables = list(result.vars or [])
+    headers = [str(v) for v in variables]
     nm = graph.namespace_manager
-    rows = [[("" if row[v] is None else (_short(nm, str(row[v])) if args.format == "table" else str(row[v])))
-             for v in result.vars] for row in result]
+    rows = []
+    for row in result:
+        assert isinstance(row, ResultRow)
+        cells = [row.get(v) for v in variables]
+        rows.append(["" if x is None else (_short(nm, str(x)) if args.format == "table" else str(x)) for x in cells])
     if args.format == "table":
         sys.stdout.write(render_table(headers, rows))
         print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)

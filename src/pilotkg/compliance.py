@@ -148,7 +148,7 @@ def assess(dataset: Dataset, validation: Validation) -> Compliance:
             if element is None:
                 element = Element(r["element"], r.get("elementLabel", r["element"]), r["status"], r.get("sourceRole"))
                 cell.elements.append(element)
-            evidence = Evidence(r["quote"], r["source"], r.get("sourceTitle", r["source"]))
+            evidence = Evidence(r["quote"], r["source"], r.get("sourceTitle", r["source"]), r["quoteNode"])
             if evidence not in element.evidence:
                 element.evidence.append(evidence)
             cell.state = EVIDENCED

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import __version__
 from .compliance import CONTRADICTED, EVIDENCED, GAP, Cell, Compliance, as_json
@@ -148,7 +148,8 @@ def render_markdown(compliance: Compliance) -> str:
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:2rem;color:#222;max-width:1200px}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.35rem .5rem;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{border:1px solid #bbb;padding:.35rem .5rem;vertical-align:top;text-align:left}
 th{background:#f0f0f0}td.evidenced{background:#e8f5e9}td.gap{background:#fff8e1}td.contradicted{background:#ffebee}
 .state{font-weight:600}.quote{font-style:italic;color:#333;margin:.2rem 0}.src{color:#666;font-size:.85em}
 .counts span{display:inline-block;margin-right:1rem;padding:.1rem .5rem;border-radius:3px}
@@ -212,7 +213,7 @@ def render_html(compliance: Compliance) -> str:
         out += [f'<li><span class="{e(r.severity)}">{e(r.severity)}</span> {e(r.message)} '
                 f'<span class="src">{e(_short(str(r.focus)))}</span></li>' for r in results]
         out.append("</ul>")
-    stamp = datetime.now(tz=timezone.utc).strftime("%Y-%m-%d")
+    stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d")
     out.append(f'<p class="src">pilotkg {e(__version__)}, {stamp}</p></body></html>')
     return "\n".join(out) + "\n"
 

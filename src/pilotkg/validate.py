@@ -76,16 +76,25 @@ def data_graph(dataset: Dataset) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph) -> Validation:
-    """Run pySHACL on ``data`` with ``shapes``; neither graph is changed."""
+    """Run pySHACL on ``data`` with ``shapes``; neither graph is changed.
+
+    pySHACL adds OWL/RDFS axioms to the shapes graph it is given, so it gets copies of both."""
     import pyshacl
 
     conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=False,
+        _copy(data), shacl_graph=_copy(shapes), inference="none", abort_on_first=False, allow_warnings=False,
         allow_infos=False, advanced=False, meta_shacl=False, inplace=False,
     )
     assert isinstance(report, Graph)
     bind_prefixes(report)
     return Validation(bool(conforms), report, read_results(report), shapes, data)
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    return copy
 
 
 def validate(dataset: Dataset, *, shapes: Graph | None = None) -> Validation:
@@ -95,7 +104,8 @@ def validate(dataset: Dataset, *, shapes: Graph | None = None) -> Validation:
 def read_results(report: Graph) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
-        severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "violation")  # type: ignore[arg-type]
+        level = report.value(node, SH.resultSeverity)
+        severity = SEVERITIES.get(level, "violation") if isinstance(level, URIRef) else "violation"
         message = report.value(node, SH.resultMessage)
         results.append(ValidationResult(
             severity=severity,
