@@ -12,4 +12,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["KnowledgeGraph", "__version__"]
+
+
+def __getattr__(name: str):  # noqa: ANN202 - lazy, so that `import pilotkg` and `--help` stay light
+    if name == "KnowledgeGraph":
+        from .api import KnowledgeGraph
+
+        return KnowledgeGraph
+    raise AttributeError(f"module 'pilotkg' has no attribute {name!r}")

@@ -11,16 +11,29 @@ Every file starts with a comment header::
 
 Parameters reach the query as serialised, escaped RDF terms in a ``VALUES`` block placed at the
 start of the outermost ``WHERE`` group: raw input never becomes query text, and the same query
-text works on a remote endpoint. A parameter without a default, when not given, stays unbound.
+text works on a remote endpoint. A parameter without a default, when not given, stays unbound,
+unless it is marked ``required``. Each value is checked against the declared type:
+
+``iri``, ``string``, ``integer``, ``decimal``, ``year`` (four digits), ``lang`` (a language tag),
+and the resolvable types ``place``, ``industry``, ``requirement``, ``measure`` and ``entity``,
+which accept an IRI or a label (en or zh, any case; a place also its GB/T 2260 code): a label is
+looked up with ``resolve-label.rq`` on the same store, and an ambiguous one is an error listing
+the candidates.
+
+The store is a parameter: anything with rdflib's ``query(text)`` (an in-memory graph or dataset,
+or :class:`pilotkg.store.EndpointStore` for a SPARQL 1.1 endpoint) runs every query unchanged.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
@@ -28,10 +41,22 @@ from .assets import queries_dir
 from .errors import QueryError
 
 HEADER = re.compile(r"^#\s*(title|description|param|example|result|paragraphs)\s*:\s*(.*)$")
-PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>[^:]+?))?\s*(?::\s*(?P<doc>.*))?$")
+PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?P<required>\s+required)?"
+                   r"(?:\s*=\s*(?P<default>[^:]+?))?\s*(?::\s*(?P<doc>.*))?$")
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
-PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang")
+PK_NS = "https://w3id.org/pilotkg/ontology#"
+#: Types whose values may be labels, resolved to an IRI of this class (None: any labelled resource).
+RESOLVABLE: dict[str, str | None] = {"place": PK_NS + "Place", "industry": PK_NS + "Industry",
+                                     "requirement": PK_NS + "Requirement", "measure": PK_NS + "Measure", "entity": None}
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang", *RESOLVABLE)
+MAX_VALUE_LENGTH = 2000
+
+
+class Queryable(Protocol):
+    """A store the library can run on: an rdflib Graph or Dataset, or an endpoint wrapper."""
+
+    def query(self, query_object: str) -> Result: ...
 
 
 @dataclass
@@ -40,6 +65,12 @@ class Param:
     type: str
     default: str | None = None
     doc: str = ""
+    required: bool = False
+
+    def describe(self) -> str:
+        bits = [f"{self.name} ({self.type}{', required' if self.required else ''}"
+                f"{', default ' + self.default if self.default else ''})"]
+        return " ".join(bits) + (f": {self.doc}" if self.doc else "")
 
 
 @dataclass
@@ -58,8 +89,12 @@ class NamedQuery:
         for p in self.params:
             if p.name == name:
                 return p
-        known = ", ".join(p.name for p in self.params) or "none"
-        raise QueryError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
+        raise QueryError(f"query {self.name!r} has no parameter {name!r}; {self.signature()}")
+
+    def signature(self) -> str:
+        if not self.params:
+            return f"{self.name} takes no parameters"
+        return f"{self.name} takes: " + "; ".join(p.describe() for p in self.params)
 
 
 def parse_header(name: str, path: Path, text: str) -> NamedQuery:
@@ -90,7 +125,7 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
                                  f"'# param: NAME TYPE [= DEFAULT] : DOC' with TYPE one of {', '.join(PARAM_TYPES)}")
             query.params.append(Param(pm.group("name"), pm.group("type"),
                                       pm.group("default").strip() if pm.group("default") else None,
-                                      (pm.group("doc") or "").strip()))
+                                      (pm.group("doc") or "").strip(), bool(pm.group("required"))))
         elif key == "paragraphs":
             source, _, numbers = value.partition(" ")
             try:
@@ -123,14 +158,24 @@ def get(name: str, folder: Path | None = None) -> NamedQuery:
     return queries[name]
 
 
-def to_term(param: Param, value: str) -> URIRef | Literal:
-    """Turn a parameter's text into an RDF term of its declared type, or refuse it."""
+def to_term(param: Param, value: str, store: Queryable | None = None) -> URIRef | Literal:
+    """Turn a parameter's text into an RDF term of its declared type, or refuse it clearly."""
+    if len(value) > MAX_VALUE_LENGTH:
+        raise QueryError(f"parameter {param.name!r}: the value is {len(value)} characters long; "
+                         f"at most {MAX_VALUE_LENGTH} are accepted")
+    if param.type in RESOLVABLE:
+        if _looks_like_iri(value):
+            return to_term(Param(param.name, "iri"), value)
+        if store is None:
+            raise QueryError(f"parameter {param.name!r}: {value!r} is not an IRI, and no store was given to look the label up in")
+        return resolve(store, param, value)
     if param.type == "iri":
-        if not value or IRI_FORBIDDEN.search(value) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
-            raise QueryError(f"parameter {param.name!r}: {value!r} is not an absolute IRI")
+        if not _looks_like_iri(value):
+            raise QueryError(f"parameter {param.name!r}: {value!r} is not an absolute IRI "
+                             "(no spaces, quotes, braces or angle brackets)")
         return URIRef(value)
     if param.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not re.fullmatch(r"[+-]?\d{1,18}", value):
             raise QueryError(f"parameter {param.name!r}: {value!r} is not an integer")
         return Literal(int(value))
     if param.type == "decimal":
@@ -144,24 +189,56 @@ def to_term(param: Param, value: str) -> URIRef | Literal:
     if param.type == "lang":
         if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", value):
             raise QueryError(f"parameter {param.name!r}: {value!r} is not a language tag")
-        return Literal(value)
+        return Literal(value.lower())
     return Literal(value)
 
 
-def bind(query: NamedQuery, values: dict[str, str]) -> str:
-    """The query text with a VALUES block for every given or defaulted parameter."""
-    terms: dict[str, URIRef | Literal] = {}
+def _looks_like_iri(value: str) -> bool:
+    return bool(value) and not IRI_FORBIDDEN.search(value) and bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S", value))
+
+
+def resolve(store: Queryable, param: Param, text: str) -> URIRef:
+    """The one resource of the parameter's class whose label (or code) is ``text``."""
+    cls = RESOLVABLE[param.type]
+    values = {"text": text}
+    if cls is not None:
+        values["class"] = cls
+    rows = [row for row in run(store, get("resolve-label"), values)]
+    candidates: dict[str, str] = {}
+    for row in rows:
+        candidates.setdefault(str(row[0]), str(row[1]))
+    if len(candidates) == 1:
+        return URIRef(next(iter(candidates)))
+    what = param.type if cls is not None else "resource"
+    if not candidates:
+        raise QueryError(f"parameter {param.name!r}: no {what} is labelled {text!r}; give its label (en or zh) or its IRI; "
+                         "`pilotkg query search --param text=...` finds labels")
+    listing = "; ".join(f"{label} <{iri}>" for iri, label in sorted(candidates.items()))
+    raise QueryError(f"parameter {param.name!r}: {text!r} is ambiguous, {len(candidates)} candidates: {listing}; "
+                     "give the IRI")
+
+
+def bind(query: NamedQuery, values: Mapping[str, str | Sequence[str]], store: Queryable | None = None) -> str:
+    """The query text with a VALUES block for every given or defaulted parameter. A parameter
+    given a list of values gets one row per value (several lists: every combination)."""
     for name in values:
-        query.param(name)  # refuses unknown names
+        query.param(name)  # refuses unknown names, listing the known ones
+    terms: dict[str, list[URIRef | Literal]] = {}
     for param in query.params:
         raw = values.get(param.name, param.default)
-        if raw is not None:
-            terms[param.name] = to_term(param, raw)
+        if raw is None:
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs parameter {param.name!r}; {query.signature()}")
+            continue
+        items = [raw] if isinstance(raw, str) else list(raw)
+        if not items:
+            raise QueryError(f"parameter {param.name!r}: an empty list of values")
+        terms[param.name] = [to_term(param, item, store) for item in items]
     if not terms:
         return query.text
     names = " ".join(f"?{n}" for n in terms)
-    row = " ".join(t.n3() for t in terms.values())
-    block = f" VALUES ({names}) {{ ({row}) }} "
+    rows = " ".join("(" + " ".join(t.n3() for t in combo) + ")" for combo in itertools.product(*terms.values()))
+    block = f" VALUES ({names}) {{ {rows} }} "
     body = _strip_comments(query.text)
     match = WHERE.search(body)
     if match is None:
@@ -174,16 +251,19 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"(?m)(?:^|(?<=\s))#[^\n]*", lambda m: " " * len(m.group()), text)
 
 
-def run(graph: Graph, query: NamedQuery, values: dict[str, str] | None = None) -> Result:
-    text = bind(query, values or {})
+def run(store: Queryable, query: NamedQuery, values: Mapping[str, str | Sequence[str]] | None = None) -> Result:
+    """Run a named query with its parameters on any store."""
+    text = bind(query, values or {}, store)
     try:
-        return graph.query(text)
+        return store.query(text)
+    except QueryError:
+        raise
     except Exception as exc:
         raise QueryError(f"query {query.name!r} failed: {exc}") from exc
 
 
-def run_text(graph: Graph, text: str) -> Result:
+def run_text(store: Queryable, text: str) -> Result:
     try:
-        return graph.query(text)
+        return store.query(text)
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from exc
