@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["pilotkg.iri", "pilotkg.tables"]
+MODULES = ["pilotkg.iri", "pilotkg.tables", "pilotkg.api"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -5,7 +5,7 @@
 >>> rows = kg.query("cq-batch-cities", batch=1)
 >>> sorted(row["cityLabel"] for row in rows)
 ['Chengdu', 'Deyang', 'Mianyang', 'Yibin']
->>> [row["placeLabel"] for row in kg.query("linked-places", place="Chengdu")]
+>>> sorted(row["otherLabel"] for row in kg.query("partners", place="Chengdu"))
 ['Chongqing', 'Meishan', 'Mianyang']
 """
 

@@ -23,14 +23,11 @@ def _ontology_version() -> str:
 
 
 def _load_graph(args: argparse.Namespace):
-    """The dataset to work on: ``--dataset FILE`` if given, else built in memory from ``--data``."""
-    if getattr(args, "dataset", None):
-        from .rdfio import load_dataset
+    """The store to work on: ``--dataset FILE`` (or an http(s) SPARQL endpoint URL) if given,
+    else the data built in memory from ``--data``."""
+    from .store import open_store
 
-        return load_dataset(Path(args.dataset))
-    from .build import assemble
-
-    return assemble(Path(args.data) if args.data else None).dataset
+    return open_store(getattr(args, "dataset", None), data=Path(args.data) if getattr(args, "data", None) else None)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -120,57 +117,48 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
-    from rdflib.query import ResultRow
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
+GRAPH_FORMATS = ("turtle", "jsonld", "trig")
 
+
+def cmd_query(args: argparse.Namespace) -> int:
     from . import querylib
     from .errors import QueryError
-    from .tables import render_delimited, render_table
+    from .present import render_result
 
-    values = {}
+    values: dict[str, str] = {}
     for item in args.param or []:
         name, sep, value = item.partition("=")
         if not sep:
             raise QueryError(f"--param {item!r}: write NAME=VALUE")
         values[name] = value
-    graph = _load_graph(args)
     if args.file:
         path = Path(args.file)
-        query = querylib.load(path) if path.read_text(encoding="utf-8").lstrip().startswith("# title:") else None
-        result = querylib.run(graph, query, values) if query else querylib.run_text(graph, path.read_text(encoding="utf-8"))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"cannot read {path}: {exc.strerror}") from exc
+        named = querylib.parse_header(path.stem, path, text) if text.lstrip().startswith("# title:") else None
+        if values and named is None:
+            raise QueryError(f"{path} has no '# title:' header declaring parameters, so --param cannot apply")
     elif args.sparql:
         if values:
             raise QueryError("--param applies to named queries and --file, not to --sparql")
-        result = querylib.run_text(graph, args.sparql)
     elif args.name:
-        result = querylib.run(graph, querylib.get(args.name), values)
+        querylib.get(args.name)  # fail on an unknown name before loading anything
     else:
         raise QueryError("name a query, or give --file or --sparql; `pilotkg queries` lists the library")
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        assert result.graph is not None
-        sys.stdout.write(result.graph.serialize(format="turtle"))
-        return 0
-    if result.type == "ASK":
-        print("true" if result.askAnswer else "false")
-        return 0
-    if args.format == "json":
-        serialized = result.serialize(format="json")
-        sys.stdout.write(serialized.decode("utf-8") if serialized else "")
-        print()
-        return 0
-    variables = list(result.vars or [])
-    headers = [str(v) for v in variables]
-    nm = graph.namespace_manager
-    rows = []
-    for row in result:
-        assert isinstance(row, ResultRow)
-        cells = [row.get(v) for v in variables]
-        rows.append(["" if x is None else (_short(nm, str(x)) if args.format == "table" else str(x)) for x in cells])
-    if args.format == "table":
-        sys.stdout.write(render_table(headers, rows))
-        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+    store = _load_graph(args)
+    if args.file:
+        result = querylib.run(store, named, values) if named else querylib.run_text(store, text)
+    elif args.sparql:
+        result = querylib.run_text(store, args.sparql)
     else:
-        sys.stdout.write(render_delimited(headers, rows, delimiter="," if args.format == "csv" else "\t"))
+        result = querylib.run(store, querylib.get(args.name), values)
+    output, count = render_result(result, store, fmt=args.format, lang=args.lang)
+    sys.stdout.write(output)
+    if count is not None and args.format == "table":
+        print(f"({count} row{'s' if count != 1 else ''})", file=sys.stderr)
     return 0
 
 
@@ -184,7 +172,8 @@ def parser() -> argparse.ArgumentParser:
     def data_opts(sp: argparse.ArgumentParser, *, dataset: bool = True) -> None:
         sp.add_argument("--data", metavar="DIR", help="the data folder (default: the data shipped with pilotkg)")
         if dataset:
-            sp.add_argument("--dataset", metavar="FILE", help="a built dataset (.trig or .nq) instead of building in memory")
+            sp.add_argument("--dataset", metavar="FILE|URL",
+                            help="a built dataset (.trig or .nq), or a SPARQL endpoint URL, instead of building in memory")
 
     b = sub.add_parser("build", help="assemble, check and write the dataset",
                        description="Assemble ontology, reference identifiers, sources and RDFS closure; check; "
@@ -203,7 +192,10 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter (repeatable)")
     q.add_argument("--file", metavar="FILE", help="run the SPARQL query in FILE")
     q.add_argument("--sparql", metavar="QUERY", help="run this SPARQL query")
-    q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    q.add_argument("--format", choices=[*SELECT_FORMATS, *GRAPH_FORMATS], default=None,
+                   help="table (default), csv, tsv, json (SPARQL 1.1 results JSON) or md for SELECT and ASK; "
+                        "turtle (default), jsonld or trig for CONSTRUCT and DESCRIBE")
+    q.add_argument("--lang", default="en", help="the language of labels shown beside IRIs (en, zh); default en")
     data_opts(q)
     q.set_defaults(func=cmd_query)
 

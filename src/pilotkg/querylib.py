@@ -35,7 +35,7 @@ from typing import Protocol
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 
 from .assets import queries_dir
 from .errors import QueryError
@@ -203,9 +203,9 @@ def resolve(store: Queryable, param: Param, text: str) -> URIRef:
     values = {"text": text}
     if cls is not None:
         values["class"] = cls
-    rows = [row for row in run(store, get("resolve-label"), values)]
     candidates: dict[str, str] = {}
-    for row in rows:
+    for row in run(store, get("resolve-label"), values):
+        assert isinstance(row, ResultRow)
         candidates.setdefault(str(row[0]), str(row[1]))
     if len(candidates) == 1:
         return URIRef(next(iter(candidates)))
