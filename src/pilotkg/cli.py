@@ -52,7 +52,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     nm = graph.namespace_manager
     print(f"{stats.triples} triples in {len(stats.graphs)} named graphs\n")
-    print(render_table(["named graph", "triples"], [[g, str(n)] for g, n in stats.graphs]))
+    base = "https://w3id.org/pilotkg/id/"
+    print(render_table(["named graph", "triples"], [[g.replace(base, "id:", 1), str(n)] for g, n in stats.graphs], max_width=100))
     print(render_table(["class", "instances"], [[_short(nm, c), str(n)] for c, n in stats.classes]))
     print(f"conflicts between sources: {len(stats.conflicts)}")
     for c in stats.conflicts:
