@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(BIN)/pilotkg build --output out
 	$(BIN)/pilotkg stats --dataset out/pilotkg.trig
 	$(BIN)/pilotkg validate --dataset out/pilotkg.trig --output out/report.html --output out/report.md --output out/report.ttl --worksheet out/gaps.csv
+	$(BIN)/pilotkg analyze cooperation --dataset out/pilotkg.trig --output out/cooperation.txt
 
 system-deps:
 	bash .ci/system-deps.sh

@@ -53,7 +53,7 @@ def test_aggregator_is_versioned_and_imports_every_module(ontology: Graph, asset
     imported = set(ontology.objects(ONTOLOGY_IRI, OWL.imports))
     modules = set(ontology.subjects(RDF.type, OWL.Ontology)) - {ONTOLOGY_IRI}
     files = [p for p in assets["ontology"].glob("*.ttl") if p.name != "pilotkg.ttl"]
-    assert len(files) == len(modules) >= 8
+    assert len(files) == len(modules) >= 9
     assert imported == modules
     for module in modules:
         assert ontology.value(module, OWL.versionIRI) is not None, module

@@ -85,6 +85,13 @@ class KnowledgeGraph:
     def queries(self) -> dict[str, querylib.NamedQuery]:
         return querylib.library()
 
+    def network(self, view: str = "cooperation", *, city: str | None = None):  # noqa: ANN201 - a networkx graph
+        """A network projection of the dataset (cooperation, place-industry, chain with ``city``, full);
+        :mod:`pilotkg.analytics` computes on it."""
+        from .network import project
+
+        return project(self.store, view, city=city)
+
     def validate(self):  # noqa: ANN201 - a pilotkg.compliance.Compliance
         """Validate (in-memory stores only) and assess compliance with the six requirements."""
         from .compliance import assess

@@ -105,6 +105,119 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from . import analytics, network
+    from .errors import QueryError
+    from .rdfio import write_atomically
+    from .tables import render_delimited, render_table
+
+    store = _load_graph(args)
+    started = datetime.now(tz=UTC).replace(microsecond=0).isoformat()
+    what, view, lang = args.what, args.view, args.lang
+    rdf = None
+    headers: list[str] = []
+    rows: list[list[str]] = []
+    document: object
+    if what == "cooperation":
+        document = analytics.cooperation_summary(store, lang=lang)
+        text = _cooperation_text(document)
+    elif what == "path":
+        if len(args.entities) != 2:
+            raise QueryError("path needs two entities: pilotkg analyze path FROM TO")
+        graph = network.project(store, view, city=args.designation)
+        found_paths = analytics.paths(store, graph, args.entities[0], args.entities[1], max_length=args.max_length, lang=lang)
+        document = [vars(p) | {"steps": [vars(s) for s in p.steps]} for p in found_paths]
+        text = _paths_text(found_paths, args.entities)
+        headers = ["path", "step", "from", "to", "statement", "quote"]
+        rows = [[str(i), str(j), s.source_label, s.target_label, f"{st['subject']} {st['predicate']} {st['object']}",
+                 st.get("quote", "")] for i, p in enumerate(found_paths, 1) for j, s in enumerate(p.steps, 1) for st in s.statements]
+    else:
+        graph = network.project(store, view, city=args.designation)
+        if what == "centrality":
+            found, notes = analytics.centrality(graph, lang=lang)
+            document = {"view": view, "rows": [vars(r) for r in found], "notes": notes}
+            headers = ["label", "class", "degree", "in", "out", "betweenness", "pagerank", "eigenvector", "node"]
+            rows = [[r.label, r.cls, _num(r.degree), str(r.in_degree), str(r.out_degree), _num(r.betweenness), _num(r.pagerank),
+                     _num(r.eigenvector), r.node] for r in found]
+            rdf = analytics.to_rdf(view, rows=found, started=started)
+            text = render_table(headers, rows) + "".join(f"note: {n}\n" for n in notes)
+        elif what == "communities":
+            groups = analytics.communities(graph, lang=lang)
+            document = {"view": view, "communities": groups, "components": analytics.components(graph, lang=lang)}
+            headers = ["community", "label", "node"]
+            rows = [[str(i), m["label"], m["node"]] for i, group in enumerate(groups) for m in group]
+            rdf = analytics.to_rdf(view, groups=groups, started=started)
+            text = render_table(headers, rows)
+        else:  # suggest
+            ties = network.place_industry(store)
+            found_s = analytics.suggestions(ties, network.cooperation(store), lang=lang)
+            document = {"suggestions": [vars(s) for s in found_s], "shared_industries": analytics.shared_industries(ties, lang=lang)}
+            headers = ["place", "other", "adamic_adar", "jaccard", "reason"]
+            rows = [[s.place_label, s.other_label, _num(s.adamic_adar), _num(s.jaccard), s.reason] for s in found_s]
+            rdf = analytics.to_rdf("place-industry", suggested=found_s, started=started)
+            text = render_table(headers, rows) if rows else (
+                "No suggestion: no two places that the sources tie to one industry are without a proposal together.\n")
+    if args.format == "json":
+        output = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    elif args.format == "csv":
+        output = render_delimited(headers, rows) if headers else json.dumps(document, ensure_ascii=False, default=str) + "\n"
+    else:
+        output = text
+    files = []
+    if args.output:
+        files.append((Path(args.output), output.encode("utf-8")))
+    if args.rdf:
+        if rdf is None:
+            raise QueryError(f"`analyze {what}` has no RDF form; --rdf applies to centrality, communities and suggest")
+        files.append((Path(args.rdf), rdf.serialize(format="turtle").encode("utf-8")))
+    for path in write_atomically(files):
+        print(f"wrote {path}", file=sys.stderr)
+    sys.stdout.write(output)
+    return 0
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def _cooperation_text(summary: dict) -> str:
+    out = [f"Cooperation network: {len(summary['places'])} places ({', '.join(summary['places'])}), "
+           f"{len(summary['proposals'])} proposals"]
+    for proposal in summary["proposals"].values():
+        out.append(f"  {proposal['proposer']} proposes:")
+        for component in proposal["components"].values():
+            where = ", ".join(component["places"]) or component.get("scope") or "no place or scope given"
+            out.append(f"    - {component['mode']}: {where}")
+    out.append("Most central places (betweenness, then degree):")
+    out += [f"  {r['label']}: betweenness {_num(r['betweenness'])}, degree {_num(r['degree'])}, "
+            f"pagerank {_num(r['pagerank'])}" for r in summary["central"]]
+    out.append("Communities: " + "; ".join("{" + ", ".join(g) + "}" for g in summary["communities"]))
+    if summary["suggestions"]:
+        out.append("Top suggestions:")
+        out += [f"  {s['place_label']} + {s['other_label']} (Adamic-Adar {s['adamic_adar']}): {s['reason']}"
+                for s in summary["suggestions"]]
+    out += [f"Note: {n}" for n in summary["notes"]]
+    return "\n".join(out) + "\n"
+
+
+def _paths_text(found: list, entities: list[str]) -> str:
+    if not found:
+        return f"No path between {entities[0]} and {entities[1]} in this view.\n"
+    out = []
+    for number, path in enumerate(found, 1):
+        out.append(f"Path {number}: " + " \u2192 ".join(path.labels))
+        for step in path.steps:
+            out.append(f"  {step.source_label} \u2014 {step.target_label}")
+            for statement in step.statements:
+                out.append(f"    <{statement['subject']}> <{statement['predicate']}> <{statement['object']}>")
+                if statement.get("quote"):
+                    out.append(f"      \u201c{statement['quote']}\u201d")
+    return "\n".join(out) + "\n"
+
+
 def cmd_queries(args: argparse.Namespace) -> int:
     from . import querylib
 
@@ -212,6 +325,22 @@ def parser() -> argparse.ArgumentParser:
                    help="the least severity that makes the exit code 1 (default: violation)")
     v.add_argument("--worksheet", metavar="FILE.csv", help="also write the gaps as a fill-in worksheet (CSV)")
     v.set_defaults(func=cmd_validate)
+
+    a = sub.add_parser("analyze", help="linkage analytics: cooperation, centrality, communities, path, suggest",
+                       description="Network analytics on projections of the graph. Entities are named by label "
+                                   "(en or zh) or IRI.")
+    a.add_argument("what", choices=["cooperation", "centrality", "communities", "path", "suggest"])
+    a.add_argument("entities", nargs="*", metavar="ENTITY", help="for path: FROM TO")
+    a.add_argument("--view", choices=["cooperation", "place-industry", "chain", "full"], default="cooperation",
+                   help="the projection (default: cooperation)")
+    a.add_argument("--designation", metavar="CITY", help="the pilot city of the chain view (label or IRI)")
+    a.add_argument("--max-length", type=int, default=4, help="longest path, in steps (default 4)")
+    a.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    a.add_argument("--lang", default="en", help="label language (en, zh)")
+    a.add_argument("--output", "-o", metavar="FILE", help="also write the result to FILE, atomically")
+    a.add_argument("--rdf", metavar="FILE", help="write the results as the analytics named graph (Turtle), atomically")
+    data_opts(a)
+    a.set_defaults(func=cmd_analyze)
 
     ql = sub.add_parser("queries", help="list the query library, or show one query")
     ql.add_argument("name", nargs="?", help="show this query in full")

@@ -27,6 +27,7 @@ KINDS = frozenset({
     "event", "document", "chain", "clusters", "sector", "programme", "batch", "list",
     "requirement", "designation", "element", "time", "source", "quote", "observation",
     "statement", "proposal", "mention", "inference", "graph", "dataset", "build", "reference", "assessment",
+    "analytics",
 })
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")

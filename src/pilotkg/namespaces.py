@@ -51,6 +51,7 @@ class PK(DefinedNamespace):
     Advocated: URIRef
     AgentGroup: URIRef
     AimsTo: URIRef
+    AnalyticsRun: URIRef
     AnnualOutputValue: URIRef
     Asserted: URIRef
     AtLeast: URIRef
@@ -145,6 +146,7 @@ class PK(DefinedNamespace):
     ResearchInstitute: URIRef
     Revenue: URIRef
     RevenueGrowth: URIRef
+    Score: URIRef
     SecondarySectorAddedValue: URIRef
     Sector: URIRef
     ShareOfNationalTotal: URIRef
@@ -152,6 +154,7 @@ class PK(DefinedNamespace):
     Should: URIRef
     SourceDocument: URIRef
     Statement: URIRef
+    Suggestion: URIRef
     Target: URIRef
     TechnicalCooperation: URIRef
     TitleParagraph: URIRef
@@ -200,14 +203,18 @@ class PK(DefinedNamespace):
     measure: URIRef
     memberOf: URIRef
     mentionText: URIRef
+    method: URIRef
+    metric: URIRef
     modality: URIRef
     mode: URIRef
     nameYear: URIRef
+    networkView: URIRef
     observationStatus: URIRef
     ofMeasure: URIRef
     onList: URIRef
     paragraphNumber: URIRef
     paragraphRole: URIRef
+    parameters: URIRef
     periodDescription: URIRef
     pilotPeriod: URIRef
     platformLevel: URIRef
@@ -218,6 +225,7 @@ class PK(DefinedNamespace):
     qualifier: URIRef
     quote: URIRef
     reason: URIRef
+    reasonText: URIRef
     refTime: URIRef
     refYear: URIRef
     relativeTo: URIRef
@@ -229,6 +237,8 @@ class PK(DefinedNamespace):
     requirementOrder: URIRef
     rule: URIRef
     scope: URIRef
+    scoreOf: URIRef
+    scoreValue: URIRef
     sectorOf: URIRef
     sha256: URIRef
     sourceGraph: URIRef
@@ -239,6 +249,7 @@ class PK(DefinedNamespace):
     statedIn: URIRef
     subject: URIRef
     submittedBy: URIRef
+    suggestedPlace: URIRef
     textFile: URIRef
     textForm: URIRef
     theme: URIRef
