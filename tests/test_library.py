@@ -19,6 +19,8 @@ from .test_sources import add_second_source
 LIBRARY = querylib.library()
 ARTICLE_CITIES = {"Chengdu", "Deyang", "Mianyang", "Yibin"}
 P = "https://w3id.org/pilotkg/id/place/"
+PK = "https://w3id.org/pilotkg/ontology#"
+HUB = "https://w3id.org/pilotkg/id/proposal/sichuan-first-pilot-lists/510100-new-display-hub-1"
 
 # name -> (columns compared, expected set of tuples) or, for an empty answer, (columns, set(), reason)
 EXPECTED: dict[str, tuple] = {
@@ -106,9 +108,33 @@ EXPECTED: dict[str, tuple] = {
         "ontology", "reference", "shapes", "closure", "meta", "validation", "source/sichuan-first-pilot-lists",
         "inferred/sichuan-first-pilot-lists")}),
     "stats-conflicts": (("kind",), set(), "one source cannot disagree with itself; the fixture adds a second source"),
+    # ¶23: Chengdu's hub names Chengdu, Chongqing, Mianyang and Meishan; Yibin's model names Yibin; Mianyang's
+    # components and Yibin's enclave park name no place
+    "project-cooperation": (("proposerLabel", "placeLabel"), {
+        ("Chengdu", "Chengdu"), ("Chengdu", "Chongqing"), ("Chengdu", "Mianyang"), ("Chengdu", "Meishan"),
+        ("Mianyang", None), ("Yibin", None), ("Yibin", "Yibin")}),
+    # ¶3 the four industry pilots, ¶20 Chengdu's flagship industry; no enterprise's place or industry is stated
+    "project-place-industry": (("sourceLabel", "targetLabel", "relation"), {
+        ("Panzhihua", "vanadium & titanium", "pilot special advantageous industry"),
+        ("Leshan", "crystalline silicon PV", "pilot special advantageous industry"),
+        ("Suining", "lithium battery", "pilot special advantageous industry"),
+        ("Ziyang", "medical device", "pilot special advantageous industry"),
+        ("Chengdu", "new display", "pillar industry of a pilot city")}),
+    # ¶20: Chengdu's designation, its five elements, the conference it hosts and the institute that builds the platform
+    "project-chain": (("predicate", "targetLabel"), {
+        (PK + "designatedPlace", "Chengdu"), (PK + "hasElement", "Chengdu Electronic Information Industry Functional Area"),
+        (PK + "hasElement", "new display"), (PK + "hasElement", "Chengdu BOE Optoelectronics Technology Co., Ltd."),
+        (PK + "hasElement", "national innovation platform"), (PK + "hasElement", "2022 World Conference on Display Industry"),
+        (PK + "hostPlace", "Chengdu"), (PK + "builtBy", "BOE-UESTC Joint Innovation Institute")}),
+    "quotes-of": (("quote",), {("Chengdu proposed to jointly build a new display manufacturing hub by relying on the projects in "
+                                "Chengdu, Chongqing, Mianyang and Meishan.",)}),
 }
-# stats-classes counts everything; compare the classes the article fixes, as a subset
-SUBSET = {"stats-classes": (("class", "instances"), {
+# stats-classes counts everything, and project-entities lists every statement: compare what the article fixes, as a subset
+SUBSET = {
+    "project-entities": (("source", "predicate", "target"), {
+        (HUB, PK + "involvesPlace", P + "510700"), (HUB, PK + "involvesPlace", P + "500000"),
+        ("https://w3id.org/pilotkg/id/conference/2022-world-ev-es-battery-conference", PK + "hostPlace", P + "511500")}),
+    "stats-classes": (("class", "instances"), {
     ("https://w3id.org/pilotkg/ontology#PilotCityDesignation", 4), ("https://w3id.org/pilotkg/ontology#PilotIndustryDesignation", 4),
     ("https://w3id.org/pilotkg/ontology#Requirement", 6), ("https://w3id.org/pilotkg/ontology#CollaborationProposal", 3),
     ("https://w3id.org/pilotkg/ontology#Conference", 3), ("https://w3id.org/pilotkg/ontology#Observation", 21)})}
