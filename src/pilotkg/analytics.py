@@ -25,35 +25,31 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), DIGITS) + 0.0
 
 
-def _simple(graph: nx.Graph) -> nx.Graph:
-    """An undirected simple graph with ``weight`` = number of parallel edges, nodes in sorted order."""
-    simple = nx.Graph()
+def _weighted(target: nx.Graph, graph: nx.Graph, pairs: list[tuple[str, str]]) -> nx.Graph:
+    """``target`` with the nodes of ``graph`` (sorted) and one edge per distinct pair, ``weight`` =
+    how many times the pair occurs; loops are dropped."""
     for node in sorted(graph.nodes):
-        simple.add_node(node, **graph.nodes[node])
-    for u, v in sorted((min(a, b), max(a, b)) for a, b, *_ in graph.edges):
+        target.add_node(node, **graph.nodes[node])
+    for u, v in sorted(pairs):
         if u == v:
             continue
-        if simple.has_edge(u, v):
-            simple.edges[u, v]["weight"] += 1
+        if target.has_edge(u, v):
+            target.edges[u, v]["weight"] += 1
         else:
-            simple.add_edge(u, v, weight=1)
-    return simple
+            target.add_edge(u, v, weight=1)
+    return target
+
+
+def _simple(graph: nx.Graph) -> nx.Graph:
+    """The undirected simple view, ``weight`` = number of parallel edges, nodes in sorted order."""
+    return _weighted(nx.Graph(), graph, [(min(a, b), max(a, b)) for a, b, *_ in graph.edges])
 
 
 def _directed(graph: nx.Graph) -> nx.DiGraph:
-    directed = nx.DiGraph()
-    for node in sorted(graph.nodes):
-        directed.add_node(node)
-    pairs = sorted((a, b) for a, b, *_ in graph.edges) if graph.is_directed() else \
-        sorted(p for a, b, *_ in graph.edges for p in ((a, b), (b, a)))
-    for u, v in pairs:
-        if u == v:
-            continue
-        if directed.has_edge(u, v):
-            directed.edges[u, v]["weight"] += 1
-        else:
-            directed.add_edge(u, v, weight=1)
-    return directed
+    """The directed simple view (an undirected graph's edges count both ways)."""
+    pairs = [(a, b) for a, b, *_ in graph.edges] if graph.is_directed() else \
+        [p for a, b, *_ in graph.edges for p in ((a, b), (b, a))]
+    return _weighted(nx.DiGraph(), graph, pairs)
 
 
 @dataclass
