@@ -150,3 +150,14 @@ def test_results_back_into_rdf(dataset: Dataset) -> None:
           pk:scoreValue ?value ; prov:wasGeneratedBy/prov:startedAtTime ?time }"""))
     assert [(float(v), str(t)) for v, t in answer] == [(0.5, "2026-11-28T00:00:00+00:00")]
     assert isinstance(graph, Graph)
+
+
+def test_the_summary_lists_every_component(dataset: Dataset) -> None:
+    summary = analytics.cooperation_summary(dataset)
+    components = {(p["proposer"], c["mode"], tuple(c["places"]), c.get("scope", "") or "")
+                  for p in summary["proposals"].values() for c in p["components"].values()}
+    assert components == {
+        ("Chengdu", "joint manufacturing hub", ("Chengdu", "Chongqing", "Mianyang", "Meishan"), ""),
+        ("Yibin", "model for a shared effort", ("Yibin",), ""), ("Yibin", "enclave park", (), ""),
+        ("Mianyang", "collaborative research", (), "across the province"), ("Mianyang", "industrial alliance", (), ""),
+        ("Mianyang", "technical cooperation", (), "")}

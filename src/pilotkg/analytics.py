@@ -294,11 +294,15 @@ def cooperation_summary(store: querylib.Queryable, *, lang: str = "en", top: int
         component = entry["components"].setdefault(data["component"], {"mode": data["mode"], "places": [], "quote": data["quote"]})
         component["places"].append(network.node_label(coop, v, lang))
     for node in sorted(coop.nodes):
-        for item in coop.nodes[node].get("unplaced", []):
+        for item in coop.nodes[node].get("own", []) + coop.nodes[node].get("unplaced", []):
             entry = proposals.setdefault(next(p for p in coop.nodes[node]["proposals"] if item["component"].startswith(p)),
                                          {"proposer": network.node_label(coop, node, lang), "components": {}})
-            entry["components"][item["component"]] = {"mode": item["mode"], "places": [], "scope": item["scope"],
-                                                      "quote": item["quote"]}
+            itself = [network.node_label(coop, node, lang)] if item in coop.nodes[node].get("own", []) else []
+            if item["component"] in entry["components"]:  # the proposer names itself beside other places
+                entry["components"][item["component"]]["places"][:0] = itself
+            else:
+                entry["components"][item["component"]] = {"mode": item["mode"], "places": itself, "scope": item["scope"],
+                                                          "quote": item["quote"]}
     suggested = suggestions(network.place_industry(store), coop, lang=lang)
     return {
         "places": sorted(network.node_label(coop, n, lang) for n in coop.nodes),

@@ -6,7 +6,8 @@ every analytic on them is deterministic.
   to each other place a proposal component names, carrying the proposal, the component, its mode,
   industry, theme and the quote (a ``MultiDiGraph``: one edge per component). A component that
   names no place is kept on the proposer as ``unplaced`` (with its scope, such as "across the
-  province"), never as invented edges. :func:`undirected` gives the undirected view, with the
+  province"), and one that names the proposer itself as ``own``: never as invented edges.
+  :func:`undirected` gives the undirected view, with the
   number of components between two places as ``weight``.
 * **place-industry** (``project-place-industry.rq``): places, industries and enterprises; edges for
   a pilot industry of a place, the pillar industry of a pilot city, an enterprise's place and its
@@ -80,8 +81,12 @@ def cooperation(store: querylib.Queryable) -> nx.MultiDiGraph:
                 unplaced.append(entry)
             continue
         _add_node(graph, place, r.get("placeLabel"), r.get("placeLabelZh"), PK + "Place")
-        if place == proposer:
-            graph.nodes[proposer]["self_involved"] = True
+        if place == proposer:  # the proposer names itself: no edge, kept on the node
+            own = graph.nodes[proposer].setdefault("own", [])
+            entry = {"component": r["component"], "mode": r["mode"], "scope": r.get("scope", ""),
+                     "theme": r.get("theme", ""), "quote": r["quote"]}
+            if entry not in own:
+                own.append(entry)
             continue
         graph.add_edge(proposer, place, key=r["component"], relation="proposes cooperation with",
                        proposal=r["proposal"], component=r["component"], mode=r["mode"],
