@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -126,4 +126,4 @@ def shape_requirement(shapes: Graph, shape: Node) -> URIRef | None:
 
 
 __all__ = ["Validation", "ValidationResult", "data_graph", "load_shapes", "read_results", "shape_requirement",
-           "validate", "validate_graph", "BNode"]
+           "validate", "validate_graph"]
