@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .tables import GRAPH_FORMATS, SELECT_FORMATS
 
 
 def _ontology_version() -> str:
@@ -41,6 +42,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .present import short_iri
     from .stats import compute
     from .tables import render_table
 
@@ -50,25 +52,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps({"triples": stats.triples, "graphs": dict(stats.graphs), "classes": dict(stats.classes),
                           "conflicts": len(stats.conflicts), "conflict_details": stats.conflicts}, indent=2))
         return 0
-    nm = graph.namespace_manager
     print(f"{stats.triples} triples in {len(stats.graphs)} named graphs\n")
     base = "https://w3id.org/pilotkg/id/"
     print(render_table(["named graph", "triples"], [[g.replace(base, "id:", 1), str(n)] for g, n in stats.graphs], max_width=100))
-    print(render_table(["class", "instances"], [[_short(nm, c), str(n)] for c, n in stats.classes]))
+    print(render_table(["class", "instances"], [[short_iri(graph, c), str(n)] for c, n in stats.classes]))
     print(f"conflicts between sources: {len(stats.conflicts)}")
     for c in stats.conflicts:
-        print(f"  {c['kind']}: {_short(nm, c['subject'])} {_short(nm, c['property'])}: "
+        print(f"  {c['kind']}: {short_iri(graph, c['subject'])} {short_iri(graph, c['property'])}: "
               f"{c['value1']} ({c['graph1']}) vs {c['value2']} ({c['graph2']})")
     return 0
-
-
-def _short(nm, iri: str) -> str:
-    from rdflib import URIRef
-
-    try:
-        return nm.normalizeUri(URIRef(iri)) if iri.startswith("http") else iri
-    except Exception:
-        return iri
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -229,10 +221,6 @@ def cmd_queries(args: argparse.Namespace) -> int:
         params = " ".join(f"[{p.name}={p.default}]" if p.default else f"[{p.name}]" for p in query.params)
         print(f"{name:28} {query.title}" + (f"  {params}" if params else ""))
     return 0
-
-
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
-GRAPH_FORMATS = ("turtle", "jsonld", "trig")
 
 
 def cmd_query(args: argparse.Namespace) -> int:

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from . import __version__, querylib
 from .iri import mint
-from .namespaces import PK, bind_prefixes
+from .namespaces import OA, PK, bind_prefixes
 from .validate import Validation, shape_requirement
 
 EARL = Namespace("http://www.w3.org/ns/earl#")
@@ -124,11 +124,11 @@ def _rows(graph: Graph, name: str, **params: str) -> list[dict[str, str]]:
 def _quotes_of(dataset: Dataset, node: Node) -> list[Evidence]:
     found = []
     for quote in dataset.objects(node, PK.quote):
-        for selector in dataset.objects(quote, URIRef("http://www.w3.org/ns/oa#hasSelector")):
-            exact = dataset.value(selector, URIRef("http://www.w3.org/ns/oa#exact"))
+        for selector in dataset.objects(quote, OA.hasSelector):
+            exact = dataset.value(selector, OA.exact)
             if exact is not None:
-                source = dataset.value(quote, URIRef("http://www.w3.org/ns/oa#hasSource"))
-                title = dataset.value(source, URIRef("http://purl.org/dc/terms/title")) if source is not None else None
+                source = dataset.value(quote, OA.hasSource)
+                title = dataset.value(source, DCTERMS.title) if source is not None else None
                 found.append(Evidence(str(exact), str(source), str(title or source), str(quote)))
     return found
 

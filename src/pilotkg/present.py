@@ -13,10 +13,10 @@ from rdflib.query import Result, ResultRow
 from . import querylib
 from .errors import QueryError
 from .namespaces import bind_prefixes
-from .tables import neutralise, render_delimited, render_table
+from .tables import GRAPH_FORMATS, SELECT_FORMATS, neutralise, render_delimited, render_table
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
-GRAPH_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "trig": "trig"}
+#: rdflib's serializer name of each graph format
+SERIALIZERS = {"turtle": "turtle", "jsonld": "json-ld", "trig": "trig"}
 
 
 def labels_for(store: querylib.Queryable, iris: list[str], lang: str) -> dict[str, str]:
@@ -30,7 +30,8 @@ def labels_for(store: querylib.Queryable, iris: list[str], lang: str) -> dict[st
     return found
 
 
-def _short(store: Any, iri: str) -> str:
+def short_iri(store: Any, iri: str) -> str:
+    """The IRI as a prefixed name where a prefix is bound, else in angle brackets."""
     manager = getattr(store, "namespace_manager", None)
     if manager is None:
         return f"<{iri}>"
@@ -53,7 +54,7 @@ def render_result(result: Result, store: querylib.Queryable, *, fmt: str | None,
         if chosen not in GRAPH_FORMATS:
             raise QueryError(f"a {result.type} result is a graph: use --format turtle, jsonld or trig, not {chosen}")
         assert result.graph is not None
-        return bind_prefixes(result.graph).serialize(format=GRAPH_FORMATS[chosen]), None
+        return bind_prefixes(result.graph).serialize(format=SERIALIZERS[chosen]), None
     chosen = fmt or "table"
     if chosen not in SELECT_FORMATS:
         raise QueryError(f"a {result.type} result is a table: use --format table, csv, tsv, json or md, not {chosen}")
@@ -80,7 +81,7 @@ def render_result(result: Result, store: querylib.Queryable, *, fmt: str | None,
             return ""
         if isinstance(term, URIRef):
             label = labels.get(str(term))
-            short = _short(store, str(term))
+            short = short_iri(store, str(term))
             return f"{label} {short}" if label else short
         if isinstance(term, Literal):
             return str(term)

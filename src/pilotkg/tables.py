@@ -8,6 +8,10 @@ import io
 from collections.abc import Sequence
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Output formats of query results: tables for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE.
+#: Kept here, in a light module, so that the CLI can offer them without importing rdflib.
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
+GRAPH_FORMATS = ("turtle", "jsonld", "trig")
 
 
 def neutralise(cell: str) -> str:
