@@ -126,6 +126,13 @@ EXPECTED: dict[str, tuple] = {
         (PK + "hasElement", "new display"), (PK + "hasElement", "Chengdu BOE Optoelectronics Technology Co., Ltd."),
         (PK + "hasElement", "national innovation platform"), (PK + "hasElement", "2022 World Conference on Display Industry"),
         (PK + "hostPlace", "Chengdu"), (PK + "builtBy", "BOE-UESTC Joint Innovation Institute")}),
+    # the reference table's row for Chengdu: its class, en and zh names, code, province and Wikidata item
+    "describe": (("predicate", "object"), {
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PK + "PrefectureLevelCity"),
+        ("http://www.w3.org/2000/01/rdf-schema#label", "Chengdu"), ("http://www.w3.org/2000/01/rdf-schema#label", "成都市"),
+        ("http://www.w3.org/2004/02/skos/core#exactMatch", "http://www.wikidata.org/entity/Q30002"),
+        ("http://www.w3.org/ns/prov#wasDerivedFrom", "https://w3id.org/pilotkg/id/reference/places"),
+        (PK + "adminCode", "510100"), (PK + "withinPlace", P + "510000")}),
     "quotes-of": (("quote",), {("Chengdu proposed to jointly build a new display manufacturing hub by relying on the projects in "
                                 "Chengdu, Chongqing, Mianyang and Meishan.",)}),
 }

@@ -116,7 +116,8 @@ def place_industry(store: querylib.Queryable) -> nx.MultiGraph:
     for r in _rows(store, "project-place-industry"):
         _add_node(graph, r["source"], r.get("sourceLabel"), r.get("sourceLabelZh"), r.get("sourceClass"))
         _add_node(graph, r["target"], r.get("targetLabel"), r.get("targetLabelZh"), r.get("targetClass"))
-        graph.add_edge(r["source"], r["target"], key=r["relation"], relation=r["relation"], quote=r["evidence"])
+        graph.add_edge(r["source"], r["target"], key=r["relation"], relation=r["relation"], quote=r["evidence"],
+                       via=r.get("via", ""), element=r.get("element", ""))
     return graph
 
 
@@ -130,7 +131,7 @@ def chain(store: querylib.Queryable, city: str) -> nx.MultiDiGraph:
         _add_node(graph, r["target"], r.get("targetLabel"), None, r.get("targetClass"))
         predicate = r["predicate"].rsplit("#", 1)[-1]
         if not graph.has_edge(r["source"], r["target"], key=predicate):
-            graph.add_edge(r["source"], r["target"], key=predicate, predicate=predicate, quote=r["quote"])
+            graph.add_edge(r["source"], r["target"], key=predicate, predicate=predicate, quote=r["quote"], via=r.get("via", ""))
     return graph
 
 
