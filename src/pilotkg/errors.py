@@ -62,3 +62,8 @@ class QueryError(PilotkgError):
 
 class OutputError(PilotkgError):
     """An output could not be written; the previous output is left as it was."""
+
+
+class MissingExtraError(PilotkgError):
+    """An optional dependency is not installed; the message names the extra to install
+    (``pip install 'pilotkg[pictures]'``, ``pilotkg[docs]``)."""
