@@ -3,9 +3,17 @@
 # Installs nothing when everything is present; says plainly what it needs when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' system-deps.txt | grep -v '^$' || true)
+# each line: PACKAGE [COMMAND]; with a COMMAND already on the PATH, the package is not needed
+wanted=()
+while read -r pkg cmd _; do
+  [ -n "$pkg" ] || continue
+  if [ -n "${cmd:-}" ] && command -v "$cmd" >/dev/null 2>&1; then
+    continue
+  fi
+  wanted+=("$pkg")
+done < <(sed -e 's/#.*//' system-deps.txt)
 if [ ${#wanted[@]} -eq 0 ]; then
-  echo "system-deps: no Debian packages needed"
+  echo "system-deps: nothing to install"
   exit 0
 fi
 missing=()

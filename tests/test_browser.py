@@ -1,4 +1,4 @@
-"""The HTML report in a real browser: Debian's chromium, driven by Playwright with
+"""The HTML report and the interactive export in a real browser: Debian's chromium, driven by Playwright with
 ``executable_path`` (never a downloaded browser). Every request the page makes is recorded and
 only ``file:`` URLs may occur; there is no console error; the Chengdu row shows its conference
 quote and the Mianyang row shows "not evidenced"."""
@@ -50,4 +50,80 @@ def test_html_report_in_chromium(browser, tmp_path: Path) -> None:
     # it prints: a PDF of the page has pages
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.close()
+
+
+def _open(browser, path: Path) -> tuple:
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.pkGraph !== undefined")
+    return page, requests, errors
+
+
+def test_interactive_export_in_chromium(browser, tmp_path: Path) -> None:
+    """The cooperation page: only file: requests, the expected nodes drawn, the search finds
+    Mianyang, a real click on Chengdu shows its quote, the language switch shows zh labels."""
+    from pilotkg import network
+    from pilotkg.store import open_store
+
+    expected = network.cooperation(open_store(None)).number_of_nodes()
+    page_file = tmp_path / "cooperation.html"
+    assert main(["export", "--view", "cooperation", "--output", str(page_file)]) == 0
+    page, requests, errors = _open(browser, page_file)
+    assert requests and all(url.startswith("file:") for url in requests), requests
+    assert errors == []
+    assert expected == 5
+    assert page.evaluate("window.pkGraph.nodes(':visible').length") == expected
+    # the legend is a filter: unticking a class hides its nodes
+    page.locator('#pk-filter input[data-class="Municipality"]').uncheck()
+    assert page.evaluate("window.pkGraph.nodes(':visible').length") == expected - 1
+    page.locator('#pk-filter input[data-class="Municipality"]').check()
+    # search
+    page.fill("#pk-search", "mianyang")
+    assert page.inner_text("#pk-count") == "1 match"
+    assert page.inner_text("#pk-matches").strip() == "Mianyang"
+    assert page.evaluate("window.pkGraph.nodes('.match').map(n => n.data('label'))") == ["Mianyang"]
+    page.fill("#pk-search", "")
+    # a real mouse click where Chengdu is drawn
+    where = page.evaluate("""() => {
+        const node = window.pkGraph.nodes().filter(n => n.data('label') === 'Chengdu')[0];
+        const p = node.renderedPosition(), box = document.getElementById('pk-graph').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y}; }""")
+    page.mouse.click(where["x"], where["y"])
+    details = page.inner_text("#pk-details")
+    assert details.startswith("Chengdu")
+    assert ("Chengdu proposed to jointly build a new display manufacturing hub by relying on the projects in "
+            "Chengdu, Chongqing, Mianyang and Meishan.") in details
+    assert "510100" in details  # its properties: the administrative code
+    page.click("#pk-lang")
+    assert "成都市" in page.evaluate("window.pkGraph.nodes().map(n => n.data('display'))")
+    page.screenshot(path=str(tmp_path / "cooperation.png"))
+    assert (tmp_path / "cooperation.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_a_large_view_is_aggregated_and_says_so(browser, tmp_path: Path) -> None:
+    """Forced over the threshold, the full view is drawn as place and industry groups with a note."""
+    from pilotkg import network
+    from pilotkg.store import open_store
+
+    total = network.full(open_store(None)).number_of_nodes()
+    page_file = tmp_path / "full.html"
+    assert main(["export", "--view", "full", "--aggregate-threshold", "50", "--output", str(page_file)]) == 0
+    page, requests, errors = _open(browser, page_file)
+    assert all(url.startswith("file:") for url in requests) and errors == []
+    note = page.inner_text("#pk-note")
+    assert "more than 50" in note and "place and industry groups" in note
+    drawn = page.evaluate("window.pkGraph.nodes().length")
+    assert 1 < drawn < 50
+    # every node of the view is in exactly one group
+    assert page.evaluate("window.pkGraph.nodes().map(n => n.data('members') || 1).reduce((a, b) => a + b, 0)") == total
+    page.screenshot(path=str(tmp_path / "full.png"))
     page.close()

@@ -1,4 +1,4 @@
-"""The command line: ``pilotkg build|stats|query|queries``.
+"""The command line: ``pilotkg build|stats|query|queries|validate|analyze|export|docs``.
 
 Only this module prints or exits. Exit codes: 0 success; 1 the data failed a check (a build
 that found problems); 2 an error of usage or input. Heavy modules are imported inside the
@@ -67,7 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .compliance import assess
     from .errors import InputError
     from .rdfio import write_atomically
-    from .report import ALIASES, format_for, render, render_worksheet
+    from .report import ALIASES, PICTURES, format_for, render, render_bytes, render_worksheet
     from .validate import validate
 
     fmt = ALIASES.get(args.format, args.format) if args.format else None
@@ -76,14 +76,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         chosen = fmt or format_for(output)
         if chosen is None:
             raise InputError(f"cannot tell the report format of {output!r} from its name",
-                             hint="give --format, or end the file name in .txt, .md, .html, .json or .ttl")
+                             hint="give --format, or end the file name in .txt, .md, .html, .json, .ttl, .svg or .png")
         targets.append((chosen, Path(output)))
+    if not targets and fmt in PICTURES:
+        raise InputError(f"a {fmt} picture is a file: give --output FILE.{fmt}")
     if not targets:
         targets.append((fmt or "text", None))
     dataset = _load_graph(args)
     validation = validate(dataset)
     compliance = assess(dataset, validation)
-    files = [(path, render(compliance, chosen).encode("utf-8")) for chosen, path in targets if path is not None]
+    files = [(path, render_bytes(compliance, chosen)) for chosen, path in targets if path is not None]
     if args.worksheet:
         files.append((Path(args.worksheet), render_worksheet(compliance).encode("utf-8")))
     for written in write_atomically(files):
@@ -168,6 +170,43 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for path in write_atomically(files):
         print(f"wrote {path}", file=sys.stderr)
     sys.stdout.write(output)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+    from .errors import InputError
+    from .rdfio import write_atomically
+
+    targets: list[tuple[str, Path]] = []
+    for output in args.output:
+        chosen = args.format or export.format_for(output) or ("csv" if not Path(output).suffix else None)
+        if chosen is None:
+            raise InputError(f"cannot tell the export format of {output!r} from its name",
+                             hint=f"give --format ({', '.join(export.FORMATS)}), or end the file name in "
+                                  + ", ".join(sorted(export.SUFFIXES)))
+        targets.append((chosen, Path(output)))
+    if args.format and len(targets) > 1:
+        raise InputError("--format applies to one --output; to write several formats, give several --output "
+                         "files and let their suffixes choose")
+    store = _load_graph(args)
+    view = export.build_view(store, args.view, city=args.designation, focus=args.focus, radius=args.radius)
+    files = [f for chosen, path in targets
+             for f in export.render(view, chosen, path, threshold=args.aggregate_threshold, lang=args.lang)]
+    for path in write_atomically(files):
+        print(f"wrote {path}", file=sys.stderr)
+    shown = "" if len(view.nodes) <= args.aggregate_threshold else (
+        f"; the HTML page and pictures aggregate it (more than {args.aggregate_threshold} nodes)")
+    print(f"{view.name} view: {len(view.nodes)} nodes, {len(view.edges)} edges, {len(view.quads)} statements{shown}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .docs import write_docs
+
+    for path in write_docs(Path(args.output)):
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
@@ -305,8 +344,9 @@ def parser() -> argparse.ArgumentParser:
                        description="Validate with pySHACL against ontology/shapes and write the report. Exit 0 when no "
                                    "result reaches --fail-on, 1 when one does, 2 on an error.")
     data_opts(v)
-    v.add_argument("--format", choices=["text", "md", "html", "json", "turtle", "ttl"],
-                   help="report format (default: from each --output's suffix, else text)")
+    v.add_argument("--format", choices=["text", "md", "html", "json", "turtle", "ttl", "svg", "png"],
+                   help="report format (default: from each --output's suffix, else text); svg and png draw the "
+                        "compliance matrix")
     v.add_argument("--output", "-o", action="append", metavar="FILE",
                    help="write the report to FILE, atomically (repeatable; the suffix picks the format)")
     v.add_argument("--fail-on", choices=["info", "warning", "violation"], default="violation",
@@ -329,6 +369,34 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--rdf", metavar="FILE", help="write the results as the analytics named graph (Turtle), atomically")
     data_opts(a)
     a.set_defaults(func=cmd_analyze)
+
+    e = sub.add_parser("export", help="a view of the graph for Gephi, yEd, Cytoscape, the browser, RDF tools or a report",
+                       description="Write a view (a projection of the graph) as GraphML, GEXF 1.3, Cytoscape.js JSON, "
+                                   "CSV for Gephi (nodes.csv and edges.csv in a folder), JSON-LD, Turtle, TriG, N-Quads, "
+                                   "a self-contained interactive HTML page, or an SVG or PNG picture. Files are written "
+                                   "atomically; several --output files write several formats of one view.")
+    e.add_argument("--view", choices=["cooperation", "place-industry", "chain", "full"], default="cooperation",
+                   help="the projection (default: cooperation)")
+    e.add_argument("--designation", metavar="CITY", help="the pilot city of the chain view (label or IRI)")
+    e.add_argument("--focus", metavar="ENTITY", help="keep only the nodes near this one (label, en or zh, or IRI)")
+    e.add_argument("--radius", type=int, default=1, help="with --focus: how many steps away to keep (default 1)")
+    e.add_argument("--format", choices=["graphml", "gexf", "cytoscape", "csv", "jsonld", "turtle", "trig", "nquads",
+                                        "html", "svg", "png"],
+                   help="the format (default: from the --output suffix: .graphml .gexf .cyjs/.json .jsonld .ttl .trig "
+                        ".nq .html .svg .png; a name without suffix is a folder for csv)")
+    e.add_argument("--output", "-o", action="append", required=True, metavar="FILE",
+                   help="where to write (repeatable); for csv, a folder")
+    e.add_argument("--aggregate-threshold", type=int, default=2000, metavar="N",
+                   help="above N nodes, the HTML page and the pictures show place and industry groups (default 2000)")
+    e.add_argument("--lang", choices=["en", "zh"], default="en", help="label language of the pictures (default en)")
+    data_opts(e)
+    e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("docs", help="write the ontology documentation, class diagram and data dictionary",
+                       description="Write ontology.html (pyLODE), class-diagram.svg/.png, data-dictionary.html/.md "
+                                   "(from the SHACL shapes) and index.html into a folder, atomically.")
+    d.add_argument("--output", "-o", metavar="DIR", default="out/docs", help="output folder (default: out/docs)")
+    d.set_defaults(func=cmd_docs)
 
     ql = sub.add_parser("queries", help="list the query library, or show one query")
     ql.add_argument("name", nargs="?", help="show this query in full")

@@ -230,7 +230,9 @@ def render_worksheet(compliance: Compliance) -> str:
 
 
 #: Report formats by name, and the file suffixes that select them.
-FORMATS = {"text": ".txt", "md": ".md", "html": ".html", "json": ".json", "turtle": ".ttl"}
+FORMATS = {"text": ".txt", "md": ".md", "html": ".html", "json": ".json", "turtle": ".ttl", "svg": ".svg", "png": ".png"}
+#: Formats that are pictures of the compliance matrix (bytes, drawn by pilotkg.figures), not text.
+PICTURES = ("svg", "png")
 ALIASES = {"ttl": "turtle", "markdown": "md", "txt": "text"}
 
 
@@ -243,6 +245,15 @@ def render(compliance: Compliance, fmt: str) -> str:
         return earl_graph(compliance).serialize(format="turtle")
     renderers = {"text": render_text, "md": render_markdown, "html": render_html, "json": render_json}
     return renderers[fmt](compliance)
+
+
+def render_bytes(compliance: Compliance, fmt: str) -> bytes:
+    """The report as a file's content: text formats in UTF-8, or a picture of the matrix."""
+    if fmt in PICTURES:
+        from .figures import compliance_picture
+
+        return compliance_picture(compliance, fmt)
+    return render(compliance, fmt).encode("utf-8")
 
 
 def format_for(path: str) -> str | None:
