@@ -138,6 +138,10 @@ EXPECTED: dict[str, tuple] = {
 }
 # stats-classes counts everything, and project-entities lists every statement: compare what the article fixes, as a subset
 SUBSET = {
+    # ¶3 and ¶23: Mianyang's designation names it, and Chengdu's hub names it
+    "incoming": (("subject", "predicate"), {
+        ("https://w3id.org/pilotkg/id/designation/city-1-510700", PK + "designatedPlace"), (HUB, PK + "involvesPlace")}),
+    "graph-statements": (("subject", "object"), {(P + "510100", "Chengdu"), (P + "510100", "成都市")}),
     "project-entities": (("source", "predicate", "target"), {
         (HUB, PK + "involvesPlace", P + "510700"), (HUB, PK + "involvesPlace", P + "500000"),
         ("https://w3id.org/pilotkg/id/conference/2022-world-ev-es-battery-conference", PK + "hostPlace", P + "511500")}),

@@ -1,4 +1,4 @@
-"""The command line: ``pilotkg build|stats|query|queries|validate|analyze|export|docs``.
+"""The command line: ``pilotkg build|push|stats|query|queries|validate|analyze|export|docs|serve``.
 
 Only this module prints or exits. Exit codes: 0 success; 1 the data failed a check (a build
 that found problems); 2 an error of usage or input. Heavy modules are imported inside the
@@ -23,12 +23,23 @@ def _ontology_version() -> str:
     return ontology_version(load_ontology())
 
 
-def _load_graph(args: argparse.Namespace):
-    """The store to work on: ``--dataset FILE`` (or an http(s) SPARQL endpoint URL) if given,
-    else the data built in memory from ``--data``."""
+def _store_options(args: argparse.Namespace):
+    from .store import Credentials, StoreOptions
+
+    credentials = Credentials.from_options(getattr(args, "auth", None), user=getattr(args, "user", None),
+                                           secret_env=getattr(args, "secret_env", None),
+                                           secret_file=getattr(args, "secret_file", None))
+    return StoreOptions(getattr(args, "store", None), getattr(args, "update_endpoint", None),
+                        getattr(args, "gsp_endpoint", None), credentials)
+
+
+def _load_graph(args: argparse.Namespace, *, read_only: bool = True):
+    """The store to work on: ``--store`` when given (it always wins), else ``--dataset FILE`` (or
+    an http(s) SPARQL endpoint URL), else the data built in memory from ``--data``."""
     from .store import open_store
 
-    return open_store(getattr(args, "dataset", None), data=Path(args.data) if getattr(args, "data", None) else None)
+    return open_store(getattr(args, "dataset", None), data=Path(args.data) if getattr(args, "data", None) else None,
+                      options=_store_options(args), read_only=read_only)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -38,6 +49,77 @@ def cmd_build(args: argparse.Namespace) -> int:
     for path in result.written:
         print(f"wrote {path}", file=sys.stderr)
     print(f"built {len(result.dataset)} triples from {len(result.sources)} source(s)", file=sys.stderr)
+    if args.store and args.store != "memory":
+        _push(args, Path(args.output) / "pilotkg.nq")
+    return 0
+
+
+def _push(args: argparse.Namespace, nquads: Path) -> None:
+    from .errors import InputError
+    from .store import describe, split_nquads
+
+    try:
+        data = nquads.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the dataset: {exc.strerror}", file=nquads, hint="run pilotkg build first") from exc
+    store = _load_graph(args, read_only=False)
+    if not hasattr(store, "replace_graphs"):
+        raise InputError("push needs a store to write to: --store oxigraph:PATH or --store sparql+http(s)://...")
+    graphs = sorted(g for g in split_nquads(data) if g)
+    store.replace_graphs(data, graphs)
+    print(f"pushed {len(graphs)} named graphs to {describe(store)} (staged, then swapped in with one update)", file=sys.stderr)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .errors import InputError
+
+    if not args.store or args.store == "memory":
+        raise InputError("push needs --store oxigraph:PATH or --store sparql+http(s)://HOST/PATH")
+    dataset = Path(args.dataset_file)
+    if dataset.suffix != ".nq":
+        from .rdfio import load_dataset
+
+        loaded = load_dataset(dataset)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "dataset.nq"
+            target.write_bytes(loaded.serialize(format="nquads", encoding="utf-8"))
+            _push(args, target)
+        return 0
+    _push(args, dataset)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from .errors import InputError
+    from .server import require_server, serve
+    from .store import describe
+
+    require_server()
+    token = None
+    if args.update_token_env:
+        token = os.environ.get(args.update_token_env) or None
+        if token is None:
+            raise InputError(f"the environment variable {args.update_token_env} is not set or empty")
+    elif args.update_token_file:
+        try:
+            token = Path(args.update_token_file).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise InputError(f"cannot read the token file: {exc.strerror}", file=Path(args.update_token_file)) from exc
+        if token is None:
+            raise InputError("the token file is empty", file=Path(args.update_token_file))
+    if token is not None and len(token) < 16:
+        raise InputError("the update token is shorter than 16 characters", hint="use a long random token, e.g. openssl rand -hex 32")
+    store = _load_graph(args)
+    print(f"pilotkg serve: http://{args.host}:{args.port}/ on {describe(store)}; {args.workers} query workers, "
+          f"{args.time_limit:g} s and {args.max_rows:,} rows per query; updates "
+          f"{'enabled (Bearer token)' if token else 'disabled (read-only)'}", file=sys.stderr)
+    serve(store, host=args.host, port=args.port, workers=args.workers, time_limit=args.time_limit, max_rows=args.max_rows,
+          update_token=token, allow_service=args.allow_service, allow_load=args.allow_load,
+          cors_origins=tuple(args.cors_origin or ()))
     return 0
 
 
@@ -82,7 +164,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise InputError(f"a {fmt} picture is a file: give --output FILE.{fmt}")
     if not targets:
         targets.append((fmt or "text", None))
-    dataset = _load_graph(args)
+    from .store import as_dataset
+
+    dataset, copied = as_dataset(_load_graph(args))
+    if copied:
+        print(f"validate: {copied}", file=sys.stderr)
     validation = validate(dataset)
     compliance = assess(dataset, validation)
     files = [(path, render_bytes(compliance, chosen)) for chosen, path in targets if path is not None]
@@ -315,6 +401,20 @@ def parser() -> argparse.ArgumentParser:
         if dataset:
             sp.add_argument("--dataset", metavar="FILE|URL",
                             help="a built dataset (.trig or .nq), or a SPARQL endpoint URL, instead of building in memory")
+        store_opts(sp)
+
+    def store_opts(sp: argparse.ArgumentParser) -> None:
+        g = sp.add_argument_group("store", "Where the graph lives. Default: memory (built from the data, or --dataset). "
+                                           "An explicit --store always wins.")
+        g.add_argument("--store", metavar="STORE",
+                       help="memory, oxigraph:PATH (an embedded persistent store) or sparql+http(s)://HOST/PATH (a SPARQL 1.1 "
+                            "query endpoint)")
+        g.add_argument("--update-endpoint", metavar="URL", help="the remote store's SPARQL Update endpoint, if not the query one")
+        g.add_argument("--gsp-endpoint", metavar="URL", help="the remote store's Graph Store Protocol endpoint")
+        g.add_argument("--auth", choices=["basic", "digest", "bearer"], help="how to authenticate to the remote store")
+        g.add_argument("--user", help="the user name for --auth basic or digest")
+        g.add_argument("--secret-env", metavar="VAR", help="read the password or token from this environment variable")
+        g.add_argument("--secret-file", metavar="FILE", help="read the password or token from this file")
 
     b = sub.add_parser("build", help="assemble, check and write the dataset",
                        description="Assemble ontology, reference identifiers, sources and RDFS closure; check; "
@@ -322,6 +422,34 @@ def parser() -> argparse.ArgumentParser:
     data_opts(b, dataset=False)
     b.add_argument("--output", "-o", metavar="DIR", default="out", help="output folder (default: out)")
     b.set_defaults(func=cmd_build)
+
+    pu = sub.add_parser("push", help="load a built dataset into a store, named graphs kept, swapped in atomically",
+                        description="Load the dataset's named graphs into --store under staging names, then swap them in "
+                                    "with one SPARQL Update (dropping pilotkg's earlier graphs): a failed push leaves the "
+                                    "earlier graphs as they were.")
+    pu.add_argument("dataset_file", nargs="?", default="out/pilotkg.nq", metavar="DATASET",
+                    help="the built dataset (.nq or .trig; default out/pilotkg.nq)")
+    store_opts(pu)
+    pu.set_defaults(func=cmd_push)
+
+    sv = sub.add_parser("serve", help="the SPARQL endpoint, Graph Store, query API, entity pages and web UI over HTTP",
+                        description="Serve the graph over HTTP: SPARQL 1.1 Protocol at /sparql, Graph Store Protocol at "
+                                    "/store, the query library at /api/queries (OpenAPI at /openapi.json), an entity page "
+                                    "for every IRI (/resource?iri=... or /id/...), and a web UI at /. Read-only unless "
+                                    "started with an update token; queries run in worker processes with limits.")
+    sv.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1, this machine only)")
+    sv.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2, for a small machine)")
+    sv.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                    help="a query running longer is stopped and its worker replaced (default 10)")
+    sv.add_argument("--max-rows", type=int, default=100_000, help="the most rows (or statements) a result may have")
+    sv.add_argument("--update-token-env", metavar="VAR", help="enable updates; the Bearer token is in this environment variable")
+    sv.add_argument("--update-token-file", metavar="FILE", help="enable updates; the Bearer token is in this file")
+    sv.add_argument("--allow-service", action="store_true", help="allow SERVICE (federated queries fetch other hosts)")
+    sv.add_argument("--allow-load", action="store_true", help="allow LOAD and FROM (they fetch URLs or read files)")
+    sv.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="allow cross-origin requests from ORIGIN")
+    data_opts(sv)
+    sv.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("stats", help="counts by class and named graph, and conflicts between sources")
     data_opts(s)

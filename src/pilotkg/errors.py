@@ -67,3 +67,11 @@ class OutputError(PilotkgError):
 class MissingExtraError(PilotkgError):
     """An optional dependency is not installed; the message names the extra to install
     (``pip install 'pilotkg[pictures]'``, ``pilotkg[docs]``)."""
+
+
+class StoreError(PilotkgError):
+    """A store cannot be opened, reached or written; the message says which and how to fix it."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.hint = hint
+        super().__init__(message + (f" (fix: {hint})" if hint else ""))

@@ -1,60 +1,485 @@
-"""Stores behind one small interface: anything with rdflib's ``query(text)``.
+"""Stores behind one small interface: anything with rdflib's ``query(text)`` returning an rdflib
+:class:`~rdflib.query.Result`, so that every library query runs unchanged on each.
 
-* the in-memory rdflib :class:`~rdflib.Dataset` that ``pilotkg build`` assembles (the default,
-  its default graph the union of the named graphs);
-* :class:`EndpointStore`, any SPARQL 1.1 Protocol endpoint (Oxigraph, Fuseki, Virtuoso, GraphDB,
-  QLever, Neptune). The library's queries address named graphs with ``GRAPH`` and read the rest
-  from the default graph, so the endpoint's default graph must be the union of its named graphs
-  (``oxigraph serve --union-default-graph``, Fuseki's ``unionDefaultGraph``).
+* ``memory``: the in-memory rdflib :class:`~rdflib.Dataset` (the default for the article-sized
+  graph): built from the shipped data, or loaded from a built dataset file (``--dataset``);
+* ``oxigraph:PATH``: :class:`OxigraphStore`, an embedded persistent store (Oxigraph, through
+  pyoxigraph) for large graphs, loaded with its bulk loader;
+* ``sparql+http(s)://HOST/PATH``: :class:`EndpointStore`, any SPARQL 1.1 Protocol endpoint
+  (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever, Neptune), with its own update and Graph
+  Store endpoints when they differ, and credentials (Basic, Digest or Bearer) read from an
+  environment variable or a file, never from the command line.
 
-:func:`open_store` picks one from a location: nothing (build the shipped data in memory), a
-built dataset file (``.trig``, ``.nq``), or an ``http(s)://`` endpoint URL.
+The library's queries address named graphs with ``GRAPH`` and read the rest from the default
+graph, so a store's default graph must be the union of its named graphs: Oxigraph is queried
+that way; a remote endpoint must be configured so (``oxigraph serve --union-default-graph``,
+Fuseki's ``unionDefaultGraph``; Virtuoso's default graph is the union by default).
+
+Writing (``pilotkg push``, the server's updates) goes through :meth:`replace_graphs`: the new
+graphs are loaded under staging names first, then swapped in with one SPARQL Update, so a failed
+push leaves the previous graphs as they were.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 
-from .errors import InputError, QueryError
+from .errors import InputError, QueryError, StoreError
 from .namespaces import bind_prefixes
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: The named graphs a push replaces: everything pilotkg builds lives under this prefix.
+GRAPH_PREFIX = "https://w3id.org/pilotkg/id/graph/"
+STAGING_PREFIX = "urn:pilotkg:staging:"
 
-class EndpointStore:
-    """A remote SPARQL 1.1 query endpoint, queried with the same text as the in-memory store."""
 
-    def __init__(self, endpoint: str, *, timeout: float = 60.0) -> None:
-        if not endpoint.startswith(("http://", "https://")):
-            raise InputError(f"{endpoint!r} is not an http(s) SPARQL endpoint URL")
-        from rdflib.plugins.stores.sparqlstore import SPARQLStore
+class Queryable(Protocol):
+    def query(self, query_object: str) -> Result: ...
 
-        self.endpoint = endpoint
-        self._store = SPARQLStore(query_endpoint=endpoint, returnFormat="json", timeout=timeout)
-        self._graph = bind_prefixes(Graph(store=self._store))
+
+# ---------------------------------------------------------------------------------------------
+# Credentials: from an environment variable or a file, never from the command line
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to authenticate to a remote store: ``basic`` or ``digest`` (user and password) or
+    ``bearer`` (a token)."""
+
+    scheme: str
+    user: str = ""
+    secret: str = ""
+
+    def __repr__(self) -> str:  # never print a secret
+        return f"Credentials(scheme={self.scheme!r}, user={self.user!r}, secret=***)"
+
+    @classmethod
+    def from_options(cls, scheme: str | None, *, user: str | None = None, secret_env: str | None = None,
+                     secret_file: str | None = None) -> Credentials | None:
+        if scheme is None:
+            if secret_env or secret_file or user:
+                raise InputError("--user, --secret-env and --secret-file need --auth basic|digest|bearer")
+            return None
+        if scheme not in ("basic", "digest", "bearer"):
+            raise InputError(f"unknown --auth {scheme!r}", hint="use basic, digest or bearer")
+        if bool(secret_env) == bool(secret_file):
+            raise InputError(f"--auth {scheme} needs the secret from exactly one of --secret-env VAR or --secret-file FILE",
+                             hint="secrets never come from the command line, where other users of the machine can see them")
+        if secret_env:
+            secret = os.environ.get(secret_env)
+            if not secret:
+                raise InputError(f"the environment variable {secret_env} is not set or empty",
+                                 hint=f"export {secret_env}=... before running, or use --secret-file")
+        else:
+            path = Path(str(secret_file))
+            try:
+                secret = path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise InputError(f"cannot read the secret file: {exc.strerror}", file=path) from exc
+            if not secret:
+                raise InputError("the secret file is empty", file=path)
+        if scheme != "bearer" and not user:
+            raise InputError(f"--auth {scheme} needs --user")
+        return cls(scheme, user or "", secret)
+
+    def httpx_auth(self) -> Any:
+        import httpx
+
+        if self.scheme == "basic":
+            return httpx.BasicAuth(self.user, self.secret)
+        if self.scheme == "digest":
+            return httpx.DigestAuth(self.user, self.secret)
+        return None
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret}"} if self.scheme == "bearer" else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms and results from pyoxigraph to rdflib
+
+
+def to_rdflib(term: Any) -> Any:
+    """A pyoxigraph term as the rdflib term with the same meaning (``None`` stays ``None``)."""
+    if term is None:
+        return None
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise QueryError(f"cannot convert the RDF term {term!r}")
+
+
+def to_oxigraph(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot convert the RDF term {term!r}")
+
+
+def _result_from_oxigraph(answer: Any) -> Result:
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        result = Result("SELECT")
+        result.vars = [Variable(n) for n in names]
+        rows: list[Any] = []
+        for solution in answer:
+            row = {Variable(n): to_rdflib(solution[n]) for n in names}
+            rows.append({k: v for k, v in row.items() if v is not None})
+        result.bindings = rows
+        return result
+    graph = bind_prefixes(Graph())
+    for triple in answer:
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    result = Result("CONSTRUCT")
+    result.graph = graph
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The embedded store
+
+
+class OxigraphStore:
+    """An embedded, persistent Oxigraph store in a folder. Queries see the union of the named
+    graphs as the default graph, like the in-memory dataset."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        try:
+            import pyoxigraph as ox
+        except ImportError as exc:
+            from .errors import MissingExtraError
+
+            raise MissingExtraError("the oxigraph store needs pyoxigraph: pip install 'pilotkg[oxigraph]'") from exc
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").is_file():
+                    raise InputError("no Oxigraph store here", file=self.path,
+                                     hint="build into it first: pilotkg build --store oxigraph:PATH")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}",
+                             hint="another pilotkg or oxigraph process may hold it open for writing") from exc
+        self.namespace_manager = bind_prefixes(Graph()).namespace_manager
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({str(self.path)!r})"
 
     @property
-    def namespace_manager(self):  # noqa: ANN201 - rdflib's NamespaceManager
-        return self._graph.namespace_manager
+    def raw(self) -> Any:
+        """The pyoxigraph ``Store`` (for its bulk loader and native serialisers)."""
+        return self._store
 
     def query(self, query_object: str) -> Result:
         try:
-            return self._store.query(query_object, initNs={}, initBindings={}, queryGraph="__UNION__", DEBUG=False)
+            answer = self._store.query(str(query_object), use_default_graph_as_union=True)
+            return _result_from_oxigraph(answer)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise QueryError(f"Oxigraph refused or failed the query: {exc}") from exc
+
+    def update(self, text: str) -> None:
+        if self.read_only:
+            raise StoreError("this store is open read-only")
+        try:
+            self._store.update(text)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise QueryError(f"Oxigraph refused or failed the update: {exc}") from exc
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def load_nquads(self, data: bytes, *, rename: Mapping[str, str] | None = None) -> None:
+        """Bulk-load N-Quads; with ``rename``, quads of graph ``g`` go to ``rename[g]``."""
+        import pyoxigraph as ox
+
+        if not rename:
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        else:
+            quads = (ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(rename.get(q.graph_name.value, q.graph_name.value))
+                             if isinstance(q.graph_name, ox.NamedNode) else q.graph_name)
+                     for q in ox.parse(data, format=ox.RdfFormat.N_QUADS))
+            self._store.bulk_extend(quads)
+        self._store.flush()
+
+    def to_dataset(self) -> Dataset:
+        """A copy of everything in memory (for pySHACL)."""
+        import pyoxigraph as ox
+
+        dataset = Dataset(default_union=True)
+        bind_prefixes(dataset)
+        dumped = self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        dataset.parse(data=dumped.decode("utf-8"), format="nquads")
+        return dataset
+
+    def replace_graphs(self, nquads: bytes, graphs: Iterable[str]) -> None:
+        """Stage ``nquads`` under temporary graph names, then swap them in with one update: the
+        old graphs under :data:`GRAPH_PREFIX` are dropped and the staged ones moved in place, in
+        one transaction. A failure before the swap leaves the old graphs untouched."""
+        token = secrets.token_hex(6)
+        rename = {g: f"{STAGING_PREFIX}{token}:{g}" for g in graphs}
+        try:
+            self.load_nquads(nquads, rename=rename)
+            self.update(swap_update(rename, self.named_graphs()))
+        except BaseException:
+            for staged in rename.values():
+                self.update(f"DROP SILENT GRAPH <{staged}>")
+            raise
+
+    def close(self) -> None:
+        """Release the store (its files stay); the object cannot be used afterwards."""
+        del self._store
+
+
+def swap_update(rename: Mapping[str, str], existing: Iterable[str]) -> str:
+    """One SPARQL Update that drops the pilotkg graphs (those under :data:`GRAPH_PREFIX`) and
+    moves each staged graph to its real name."""
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in sorted(existing) if g.startswith(GRAPH_PREFIX) and g not in rename]
+    ops += [f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{g}>" for g, staged in sorted(rename.items())]
+    return " ;\n".join(ops)
+
+
+# ---------------------------------------------------------------------------------------------
+# A remote SPARQL 1.1 endpoint
+
+
+class EndpointStore:
+    """A remote SPARQL 1.1 Protocol endpoint, queried with the same text as the in-memory store,
+    updated through its update endpoint and written through its Graph Store Protocol endpoint."""
+
+    def __init__(self, endpoint: str, *, update_endpoint: str | None = None, gsp_endpoint: str | None = None,
+                 credentials: Credentials | None = None, timeout: float = 60.0) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise InputError(f"{endpoint!r} is not an http(s) SPARQL endpoint URL")
+        import httpx
+
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint or endpoint
+        self.gsp_endpoint = gsp_endpoint
+        self.credentials = credentials
+        headers = {"User-Agent": "pilotkg"} | (credentials.headers() if credentials else {})
+        self._client = httpx.Client(timeout=timeout, headers=headers, auth=credentials.httpx_auth() if credentials else None,
+                                    follow_redirects=False, trust_env=False)
+        self.namespace_manager = bind_prefixes(Graph()).namespace_manager
+
+    def __repr__(self) -> str:
+        return f"EndpointStore({self.endpoint!r})"
+
+    def _post(self, url: str, **kwargs: Any) -> Any:
+        import httpx
+
+        try:
+            response = self._client.post(url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach {url}: {exc}", hint="is the store running, and the URL right?") from exc
+        if response.status_code in (401, 403):
+            raise StoreError(f"{url} refused the credentials ({response.status_code})",
+                             hint="give --auth and the secret (--secret-env or --secret-file); Virtuoso needs digest")
+        if response.status_code >= 400:
+            raise QueryError(f"{url} answered {response.status_code}: {response.text[:500]}")
+        return response
+
+    def query(self, query_object: str) -> Result:
+        response = self._post(self.endpoint, data={"query": str(query_object)},
+                              headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        try:
+            if kind in ("application/sparql-results+json", "application/json"):
+                return Result.parse(source=io.BytesIO(response.content), format="json")
+            graph = bind_prefixes(Graph())
+            graph.parse(data=response.text, format="nt" if "n-triples" in kind else "turtle")
+            result = Result("CONSTRUCT")
+            result.graph = graph
+            return result
         except Exception as exc:
-            raise QueryError(f"the endpoint {self.endpoint} refused or failed the query: {exc}") from exc
+            raise QueryError(f"the endpoint {self.endpoint} answered what is not a SPARQL result ({kind}): {exc}") from exc
+
+    def update(self, text: str) -> None:
+        self._post(self.update_endpoint, data={"update": text})
+
+    def put_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one graph with the Graph Store Protocol (or INSERT DATA without a GSP endpoint)."""
+        if self.gsp_endpoint:
+            import httpx
+
+            try:
+                response = self._client.put(self.gsp_endpoint, params={"graph": graph}, content=ntriples,
+                                            headers={"Content-Type": "application/n-triples"})
+            except httpx.HTTPError as exc:
+                raise StoreError(f"cannot reach {self.gsp_endpoint}: {exc}") from exc
+            if response.status_code >= 400:
+                raise StoreError(f"{self.gsp_endpoint} refused the graph {graph} ({response.status_code}): {response.text[:300]}")
+            return
+        for chunk in _chunks(ntriples.decode("utf-8").splitlines(), 5000):
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(chunk) + "\n}}")
+
+    def named_graphs(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(str(row[0]) for row in result)  # type: ignore[index]
+
+    def replace_graphs(self, nquads: bytes, graphs: Iterable[str]) -> None:
+        """Stage each graph under a temporary name with the Graph Store Protocol, then swap them in
+        with one SPARQL Update. Whether that update is one transaction depends on the store
+        (Oxigraph: yes; Virtuoso and Fuseki: per request, see the README)."""
+        by_graph = split_nquads(nquads)
+        token = secrets.token_hex(6)
+        rename = {g: f"{STAGING_PREFIX}{token}:{g}" for g in graphs}
+        try:
+            for graph, staged in sorted(rename.items()):
+                self.put_graph(staged, by_graph.get(graph, b""))
+            self.update(swap_update(rename, self.named_graphs()))
+        except BaseException:
+            for staged in rename.values():
+                with contextlib.suppress(Exception):  # the first error is the one to report
+                    self.update(f"DROP SILENT GRAPH <{staged}>")
+            raise
+
+    def to_dataset(self) -> Dataset:
+        """A copy of every named graph in memory (for pySHACL)."""
+        result = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        dataset = Dataset(default_union=True)
+        bind_prefixes(dataset)
+        for g, s, p, o in result:  # type: ignore[misc]
+            dataset.graph(g).add((s, p, o))
+        return dataset
 
 
-def open_store(location: str | Path | None = None, *, data: Path | None = None) -> Dataset | EndpointStore:
-    """A store from a location: None builds the data in memory; a .trig/.nq file is loaded; an
-    http(s) URL is a SPARQL endpoint."""
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def split_nquads(nquads: bytes) -> dict[str, bytes]:
+    """N-Quads split by named graph, each as N-Triples (pyoxigraph's parser when installed, it is
+    fast; rdflib's otherwise)."""
+    out: dict[str, list[str]] = {}
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        dataset = Dataset()
+        dataset.parse(data=nquads.decode("utf-8"), format="nquads")
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = "" if g is None or str(g) == str(DATASET_DEFAULT_GRAPH_ID) else str(g)
+            out.setdefault(name, []).append(f"{s.n3()} {p.n3()} {o.n3()} .")
+    else:
+        for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            out.setdefault(graph, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    return {g: ("\n".join(lines) + "\n").encode("utf-8") for g, lines in out.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    """What the command line says about the store: ``--store`` and the options of a remote one."""
+
+    store: str | None = None
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+    credentials: Credentials | None = None
+
+
+def describe(store: Any) -> str:
+    if isinstance(store, OxigraphStore):
+        return f"the Oxigraph store at {store.path}"
+    if isinstance(store, EndpointStore):
+        return f"the SPARQL endpoint {store.endpoint}"
+    return "memory"
+
+
+def open_store(location: str | Path | None = None, *, data: Path | None = None, options: StoreOptions | None = None,
+               read_only: bool = True) -> Dataset | EndpointStore | OxigraphStore:
+    """The store to work on. An explicit ``options.store`` always wins: ``memory``,
+    ``oxigraph:PATH`` or ``sparql+http(s)://...``. Otherwise ``location``: None builds the
+    shipped data (or ``data``) in memory; a ``.trig``/``.nq`` file is loaded into memory; an
+    ``http(s)://`` URL is a SPARQL endpoint."""
+    options = options or StoreOptions()
+    spec = options.store
+    if spec is not None:
+        if spec == "memory":
+            _memory_allowed()
+            return open_store(location if location and not str(location).startswith("http") else None, data=data)
+        if spec.startswith("oxigraph:"):
+            path = spec[len("oxigraph:"):]
+            if not path:
+                raise InputError("--store oxigraph: needs a folder: --store oxigraph:PATH")
+            return OxigraphStore(Path(path), read_only=read_only)
+        if spec.startswith(("sparql+http://", "sparql+https://")):
+            return EndpointStore(spec[len("sparql+"):], update_endpoint=options.update_endpoint,
+                                 gsp_endpoint=options.gsp_endpoint, credentials=options.credentials)
+        raise InputError(f"unknown --store {spec!r}",
+                         hint="use memory, oxigraph:PATH or sparql+http(s)://HOST/PATH")
+    text = "" if location is None else str(location)
+    if text.startswith(("http://", "https://")):
+        return EndpointStore(text, credentials=options.credentials)
+    _memory_allowed()
     if location is None:
         from .build import assemble
 
         return assemble(data).dataset
-    text = str(location)
-    if text.startswith(("http://", "https://")):
-        return EndpointStore(text)
     from .rdfio import load_dataset
 
     return load_dataset(Path(text))
+
+
+#: Set (to anything) to make every in-memory store an error: a test of a remote or embedded store
+#: can then be sure that nothing quietly falls back to memory.
+NO_MEMORY_ENV = "PILOTKG_NO_MEMORY_STORE"
+
+
+def _memory_allowed() -> None:
+    if os.environ.get(NO_MEMORY_ENV):
+        raise StoreError(f"the in-memory store is disabled ({NO_MEMORY_ENV} is set)",
+                         hint="name the store with --store oxigraph:PATH or --store sparql+http(s)://...")
+
+
+def as_dataset(store: Any) -> tuple[Dataset, str | None]:
+    """An in-memory dataset for work that needs one (pySHACL), and a note when it was copied."""
+    if isinstance(store, Dataset):
+        return store, None
+    dataset = store.to_dataset()
+    return dataset, f"copied {len(dataset)} statements from {describe(store)} into memory to validate them"
