@@ -127,3 +127,49 @@ def test_a_large_view_is_aggregated_and_says_so(browser, tmp_path: Path) -> None
     assert page.evaluate("window.pkGraph.nodes().map(n => n.data('members') || 1).reduce((a, b) => a + b, 0)") == total
     page.screenshot(path=str(tmp_path / "full.png"))
     page.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    from .test_server import PILOTKG, start_server
+
+    assert PILOTKG.is_file(), "the pilotkg command is missing: make test installs the package"
+    process, base = start_server(["--time-limit", "20"])
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_the_web_ui_in_chromium(browser, served: str, tmp_path: Path) -> None:
+    """Run a library query from the editor and see its rows; open an entity page from a result;
+    every request goes to the server on 127.0.0.1, and nothing else."""
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + "/query")
+    page.wait_for_function("document.querySelectorAll('#library option').length > 10")
+    page.select_option("#library", "cq-batch-cities")
+    assert "cq-batch-cities" in page.input_value("#library") and "SELECT" in page.input_value("#sparql")
+    page.click("#run")
+    page.wait_for_selector("#results table tr:nth-child(2)")
+    text = page.inner_text("#results")
+    assert all(city in text for city in ("Chengdu", "Deyang", "Mianyang", "Yibin"))
+    assert "rows" in page.inner_text("#status")
+    page.screenshot(path=str(tmp_path / "query.png"))
+    page.locator("#results a", has_text="place/510100").first.click()
+    page.wait_for_load_state("load")
+    assert "/resource?iri=" in page.url
+    body = page.inner_text("main")
+    assert "Chengdu" in body and "成都市" in body and "510100" in body
+    page.goto(served + "/cooperation")
+    page.wait_for_function("window.pkGraph !== undefined")
+    assert page.evaluate("window.pkGraph.nodes().length") == 5
+    page.goto(served + "/report")
+    assert "Chengdu" in page.inner_text("body")
+    assert errors == []
+    assert requests and all(url.startswith(served + "/") for url in requests), requests
+    page.close()

@@ -303,7 +303,7 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def query_ui(request: Request) -> Response:
         body = ("<div id='editor'><label for='library'>Library</label> <select id='library'><option value=''>"
-                "choose a query…</option></select> <span id='description' class='muted'></span>"
+                "choose a query…</option></select> <span id='description' class='muted'></span><div id='params'></div>"
                 "<textarea id='sparql' rows='14' spellcheck='false' aria-label='SPARQL query'>"
                 "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10</textarea>"
                 "<p><button id='run' type='button'>Run</button> <span id='status' aria-live='polite'></span></p></div>"

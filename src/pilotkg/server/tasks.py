@@ -108,7 +108,7 @@ text-align:left;vertical-align:top}blockquote{margin:.4rem 0;padding:.3rem .6rem
 def page(title: str, body: str) -> bytes:
     """A page of the web UI: the shared header and style; ``body`` is already escaped markup."""
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)} · pilotkg</title>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel='icon' href='data:,'>"
             f"<link rel='stylesheet' href='/static/ui.css'><style>{STYLE}</style></head><body>"
             "<header><a href='/'>pilotkg</a><a href='/query'>Query</a><a href='/report'>Compliance report</a>"
             "<a href='/cooperation'>Cooperation graph</a><a href='/search'>Search</a><a href='/api/queries'>API</a></header>"

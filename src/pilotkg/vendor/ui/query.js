@@ -21,12 +21,31 @@
       });
     });
 
+  var params = document.getElementById("params");
+  var chosen = null;
+
+  /* a library query runs through /api/queries with its parameters bound (as RDF terms, never as
+     text); once the text is edited, it runs as written at /sparql */
   select.addEventListener("change", function () {
     var q = library[select.value];
+    params.replaceChildren();
+    chosen = q || null;
     if (!q) { return; }
-    description.textContent = q.description + (q.params.length ? " Parameters are bound when run through /api/queries; here the query runs as written." : "");
+    description.textContent = q.description;
     text.value = q.sparql;
+    q.params.forEach(function (p) {
+      var label = document.createElement("label");
+      label.textContent = p.name + (p.required ? " (required) " : " ");
+      var input = document.createElement("input");
+      input.name = p.name;
+      input.value = p.default || "";
+      input.placeholder = p.type;
+      input.title = p.doc || p.type;
+      label.appendChild(input);
+      params.appendChild(label);
+    });
   });
+  text.addEventListener("input", function () { if (chosen && text.value !== chosen.sparql) { chosen = null; params.replaceChildren(); } });
 
   function cell(term) {
     var td = document.createElement("td");
@@ -64,9 +83,18 @@
     status.className = "";
     status.textContent = "running…";
     var started = performance.now();
-    var body = new URLSearchParams();
-    body.set("query", text.value);
-    fetch("/sparql", { method: "POST", body: body, headers: { Accept: "application/sparql-results+json, text/turtle;q=0.5" } })
+    var request;
+    var accept = { Accept: "application/sparql-results+json, text/turtle;q=0.5" };
+    if (chosen) {
+      var search = new URLSearchParams();
+      params.querySelectorAll("input").forEach(function (input) { if (input.value) { search.set(input.name, input.value); } });
+      request = fetch("/api/queries/" + encodeURIComponent(chosen.name) + "?" + search.toString(), { headers: accept });
+    } else {
+      var body = new URLSearchParams();
+      body.set("query", text.value);
+      request = fetch("/sparql", { method: "POST", body: body, headers: accept });
+    }
+    request
       .then(function (r) {
         var type = r.headers.get("content-type") || "";
         if (!r.ok) { return r.text().then(function (m) { throw new Error(r.status + ": " + m); }); }
