@@ -1,8 +1,13 @@
 """``pilotkg build``: assemble the ontology, the reference identifiers, every source's facts and
-inferences, and the RDFS closure into one RDF dataset with a named graph each; check it; and
-only then write it atomically as TriG and N-Quads with a DCAT/VoID description.
+inferences, the ingested spreadsheets (``data/ingested/*.trig``) and the RDFS closure into one RDF
+dataset with a named graph each; check it; and only then write it atomically as TriG and
+N-Quads with a DCAT/VoID description.
 
 The data flows one way: sources -> build -> dataset.
+
+The project's own data folder never holds a synthetic source (``pilotkg synth`` writes to a folder
+of its own): the build refuses one there. A synthetic source's ``planted.ttl`` joins its graph
+without the evidence checks, so that validation can be tested on the problems planted in it.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from . import __version__
 from .assets import data_dir, ontology_dir
 from .checks import check_evidence, check_quotes, check_references, check_vocabulary, declared_terms, load_term_lists
 from .closure import rdfs_closure
-from .errors import BuildError, Problem
+from .errors import BuildError, InputError, Problem
+from .ingested import asserted_graph, check_ingested, facts_graph, load_ingested, sheet_entity
 from .iri import mint
 from .namespaces import ONTOLOGY_IRI, PK, bind_prefixes
 from .rdfio import parse_file, write_atomically
 from .reference import reference_graph
-from .sources import Source, load_sources
+from .sources import PLANTED_FILE, Source, load_sources
 
 ONTOLOGY_GRAPH = mint("graph", "ontology")
 REFERENCE_GRAPH = mint("graph", "reference")
@@ -42,6 +48,8 @@ class BuildResult:
     dataset: Dataset
     sources: list[Source]
     written: list[Path] = field(default_factory=list)
+    #: The spreadsheets ingested into ``data/ingested`` (pilotkg.ingest.Ingested).
+    ingested: list = field(default_factory=list)
 
 
 def load_ontology(folder: Path | None = None) -> Graph:
@@ -75,6 +83,8 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
     onto = load_ontology(onto_folder)
     reference = reference_graph(data / "reference")
     sources = load_sources(data)
+    _refuse_synthetic_in_shipped_data(data, sources)
+    ingested = load_ingested(data)
 
     problems: list[Problem] = []
     term_lists = load_term_lists(onto_folder / "external")
@@ -99,26 +109,52 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
         problems += check_vocabulary(source.facts, declared, term_lists, source.files, where=source.slug)
         problems += check_vocabulary(source.inferences, declared, term_lists, source.files, where=source.slug)
         _copy(source.facts, dataset.graph(source.graph_name))
+        if len(source.planted):
+            problems += check_vocabulary(source.planted, declared, term_lists, [source.folder / PLANTED_FILE], where=source.slug)
+            _copy(source.planted, dataset.graph(source.graph_name))
         if len(source.inferences):
             _copy(source.inferences, dataset.graph(source.inference_graph_name))
+    for item in ingested:
+        for graph, name in ((item.facts, facts_graph(item.id)), (item.asserted, asserted_graph(item.id))):
+            problems += check_vocabulary(graph, declared, term_lists, [item.path], where=item.id)
+            if len(graph):
+                _copy(graph, dataset.graph(name))
     union = Graph()
-    for graph in [reference] + [s.facts for s in sources]:
+    for graph in [reference] + [s.facts for s in sources] + [s.planted for s in sources] + \
+            [g for i in ingested for g in (i.facts, i.asserted)]:
         _copy(graph, union)
     for source in sources:
         problems += check_references(union, source.facts, source)
+        problems += check_references(union, source.planted, source)
         problems += check_references(union, source.inferences, source)
+    for item in ingested:
+        problems += check_ingested(item, union, sources)
     if problems:
         raise BuildError(problems)
 
-    closure = rdfs_closure(onto, [reference] + [s.facts for s in sources])
+    closure = rdfs_closure(onto, [reference] + [s.facts for s in sources] + [s.planted for s in sources] + [i.facts for i in ingested])
     _copy(closure, dataset.graph(CLOSURE_GRAPH))
     if validate:
         from .compliance import VALIDATION_GRAPH, assess, earl_graph
         from .validate import validate as run_shacl
 
         _copy(earl_graph(assess(dataset, run_shacl(dataset))), dataset.graph(VALIDATION_GRAPH))
-    _describe(dataset, sources, version=ontology_version(onto), started=started)
-    return BuildResult(dataset, sources)
+    _describe(dataset, sources, version=ontology_version(onto), started=started, ingested=ingested)
+    return BuildResult(dataset, sources, ingested=ingested)
+
+
+def _refuse_synthetic_in_shipped_data(data: Path, sources: list[Source]) -> None:
+    """Synthetic test data never enters the project's own data folder: refuse it there at once."""
+    try:
+        shipped = data.resolve() == data_dir().resolve()
+    except InputError:  # no installed assets: then this is not the shipped data folder
+        shipped = False
+    synthetic = [s for s in sources if s.synthetic] if shipped else []
+    if synthetic:
+        raise BuildError([Problem(f"source {s.slug!r} is synthetic (pk:isSynthetic true) and is in the project's data folder",
+                                  s.folder, hint="synthetic data never goes into data/: build it from its own folder with "
+                                                 "`pilotkg build --data DIR`, and remove it from data/sources/")
+                          for s in synthetic])
 
 
 def _copy(source: Graph, target: Graph) -> None:
@@ -126,7 +162,7 @@ def _copy(source: Graph, target: Graph) -> None:
         target.add(triple)
 
 
-def _describe(dataset: Dataset, sources: list[Source], *, version: str, started: datetime) -> None:
+def _describe(dataset: Dataset, sources: list[Source], *, version: str, started: datetime, ingested: list | None = None) -> None:
     """The DCAT/VoID description of the dataset and the PROV activity of this build."""
     meta = dataset.graph(META_GRAPH)
     build = mint("build", f"{__version__}-{started.strftime('%Y%m%dt%H%M%Sz')}")
@@ -150,6 +186,9 @@ def _describe(dataset: Dataset, sources: list[Source], *, version: str, started:
         meta.add((DATASET, DCTERMS.source, source.document))
         meta.add((build, PROV.used, source.document))
         meta.add((source.document, PK.sourceGraph, source.graph_name))
+    for item in ingested or []:
+        meta.add((build, PROV.used, sheet_entity(item.id)))
+        meta.add((sheet_entity(item.id), PK.sourceGraph, facts_graph(item.id)))
     total = 0
     classes: dict[URIRef, set] = {}
     for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):

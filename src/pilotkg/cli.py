@@ -529,6 +529,10 @@ def parser() -> argparse.ArgumentParser:
     ql = sub.add_parser("queries", help="list the query library, or show one query")
     ql.add_argument("name", nargs="?", help="show this query in full")
     ql.set_defaults(func=cmd_queries)
+
+    from .cli_data import add_commands
+
+    add_commands(sub, data_opts)
     return p
 
 

@@ -40,6 +40,9 @@ class Evidence:
     source: str
     source_title: str
     node: str = ""
+    #: False for a quote entered from a spreadsheet whose document's text is not registered, so
+    #: that its words could not be checked (``pk:verified false``); reports mark it.
+    verified: bool = True
 
 
 @dataclass
@@ -129,8 +132,14 @@ def _quotes_of(dataset: Dataset, node: Node) -> list[Evidence]:
             if exact is not None:
                 source = dataset.value(quote, OA.hasSource)
                 title = dataset.value(source, DCTERMS.title) if source is not None else None
-                found.append(Evidence(str(exact), str(source), str(title or source), str(quote)))
+                found.append(Evidence(str(exact), str(source), str(title or source), str(quote), _verified(dataset, quote)))
     return found
+
+
+def _verified(dataset: Dataset, quote: Node) -> bool:
+    """Whether a quote's words were checked against its source's stored text (all but the
+    spreadsheet quotes of unregistered documents)."""
+    return (quote, PK.verified, Literal(False)) not in dataset
 
 
 def assess(dataset: Dataset, validation: Validation) -> Compliance:
@@ -148,7 +157,8 @@ def assess(dataset: Dataset, validation: Validation) -> Compliance:
             if element is None:
                 element = Element(r["element"], r.get("elementLabel", r["element"]), r["status"], r.get("sourceRole"))
                 cell.elements.append(element)
-            evidence = Evidence(r["quote"], r["source"], r.get("sourceTitle", r["source"]), r["quoteNode"])
+            evidence = Evidence(r["quote"], r["source"], r.get("sourceTitle", r["source"]), r["quoteNode"],
+                                _verified(dataset, URIRef(r["quoteNode"])))
             if evidence not in element.evidence:
                 element.evidence.append(evidence)
             cell.state = EVIDENCED

@@ -75,3 +75,29 @@ class StoreError(PilotkgError):
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         self.hint = hint
         super().__init__(message + (f" (fix: {hint})" if hint else ""))
+
+
+@dataclass
+class CellProblem(Problem):
+    """One thing wrong with a cell (or a row, or a whole sheet) of an ingested spreadsheet.
+    ``line`` is the row as a spreadsheet shows it; ``sheet`` is ``-`` for a CSV file and
+    ``column`` is ``-`` when the problem is not one cell's."""
+
+    sheet: str = "-"
+    column: str = "-"
+
+    def __str__(self) -> str:
+        fix = f"; {self.hint}" if self.hint else ""
+        return f"{self.file}:{self.sheet}:{self.line or '-'}:{self.column}: {self.message}{fix}"
+
+
+class IngestError(PilotkgError):
+    """One or more rows of a spreadsheet were refused; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[CellProblem]) -> None:
+        self.problems = problems
+        lines = [f"ingest refused {len(problems)} problem(s); nothing was written:"]
+        lines += [f"  {p}" for p in problems]
+        super().__init__("\n".join(lines))

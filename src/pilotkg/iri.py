@@ -19,14 +19,14 @@ import unicodedata
 
 from rdflib import URIRef
 
-from .namespaces import ID
+from .namespaces import ID, SYNTH
 
 #: The kinds of instance IRI, the first path segment after ``/id/``.
 KINDS = frozenset({
     "place", "industry", "classification", "agent", "post", "park", "platform", "conference",
     "event", "document", "chain", "clusters", "sector", "programme", "batch", "list",
     "requirement", "designation", "element", "time", "source", "quote", "observation",
-    "statement", "proposal", "mention", "inference", "graph", "dataset", "build", "reference", "assessment",
+    "statement", "proposal", "mention", "inference", "graph", "dataset", "build", "reference", "assessment", "ingest",
     "analytics",
 })
 
@@ -49,3 +49,17 @@ def mint(kind: str, *keys: str) -> URIRef:
     if not all(parts):
         raise ValueError(f"empty key in {keys!r}")
     return ID[kind + "/" + "/".join(parts)]
+
+
+def mint_synthetic(kind: str, *keys: str) -> URIRef:
+    """The IRI of a synthetic instance (``pilotkg synth``): ``https://w3id.org/pilotkg/id/synth/{kind}/{key}``.
+
+    The ``synth/`` base is reserved: :func:`mint` refuses it as a kind, so no real source can
+    mint there, while every check that recognises instances by the ``/id/`` base (the build's,
+    the RDFS closure's, the query library's, the IRI-policy shape) treats synthetic data as it
+    treats real data.
+
+    >>> str(mint_synthetic("place", "910100"))
+    'https://w3id.org/pilotkg/id/synth/place/910100'
+    """
+    return URIRef(str(SYNTH) + mint(kind, *keys)[len(str(ID)):])

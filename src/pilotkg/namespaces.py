@@ -30,6 +30,9 @@ from rdflib.namespace import (
 ONTOLOGY_IRI = URIRef("https://w3id.org/pilotkg/ontology")
 ID = Namespace("https://w3id.org/pilotkg/id/")
 GRAPH = Namespace("https://w3id.org/pilotkg/id/graph/")
+#: Synthetic instances (``pilotkg synth``): test data under its own base, which the IRI policy
+#: reserves and no real source may use (``pilotkg.iri.mint_synthetic``).
+SYNTH = Namespace("https://w3id.org/pilotkg/id/synth/")
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
@@ -235,12 +238,14 @@ class PK(DefinedNamespace):
     requiredCount: URIRef
     requirement: URIRef
     requirementOrder: URIRef
+    rowNumber: URIRef
     rule: URIRef
     scope: URIRef
     scoreOf: URIRef
     scoreValue: URIRef
     sectorOf: URIRef
     sha256: URIRef
+    sheetName: URIRef
     sourceGraph: URIRef
     sourceRole: URIRef
     sourceVerb: URIRef
@@ -258,6 +263,7 @@ class PK(DefinedNamespace):
     unitMultiplier: URIRef
     unitOf: URIRef
     value: URIRef
+    verified: URIRef
     websiteOperator: URIRef
     websiteRegistration: URIRef
     websiteSection: URIRef

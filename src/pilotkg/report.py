@@ -11,9 +11,11 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from . import __version__
-from .compliance import CONTRADICTED, EVIDENCED, GAP, Cell, Compliance, as_json
+from .compliance import CONTRADICTED, EVIDENCED, GAP, Cell, Compliance, Evidence, as_json
 from .tables import render_delimited
 
+#: Beside a quote entered from a spreadsheet whose document's text is not registered in data/sources/.
+UNVERIFIED_MARK = "[unverified quote: the source's text is not registered]"
 STATE_MARK = {EVIDENCED: "evidenced", GAP: "not evidenced in the sources", CONTRADICTED: "CONTRADICTED"}
 WORKSHEET_COLUMNS = ["gap_id", "designation", "city", "requirement", "requirement_label", "property_to_fill",
                      "element_class", "element_label", "element_iri", "status", "source_role", "source_title",
@@ -30,6 +32,11 @@ def _md(text: str) -> str:
 
 def _short(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _unverified(evidence: Evidence) -> str:
+    """The mark of a quote whose words could not be checked against its source's stored text."""
+    return "" if evidence.verified else f" {UNVERIFIED_MARK}"
 
 
 def _role(cell: Cell, role: str | None) -> str | None:
@@ -49,11 +56,11 @@ def _cell_text(cell: Cell, *, quotes: bool) -> list[str]:
         role = f", the source's word: \u201c{word}\u201d" if word else ""
         lines.append(f"{element.label} ({element.status}{role})")
         if quotes:
-            lines += [f"\u201c{e.quote}\u201d \u2014 {e.source_title}" for e in element.evidence]
+            lines += [f"\u201c{e.quote}\u201d \u2014 {e.source_title}{_unverified(e)}" for e in element.evidence]
     if cell.state == CONTRADICTED:
         lines += cell.messages
         if quotes:
-            lines += [f"contrary: \u201c{e.quote}\u201d \u2014 {e.source_title}" for e in cell.contrary]
+            lines += [f"contrary: \u201c{e.quote}\u201d \u2014 {e.source_title}{_unverified(e)}" for e in cell.contrary]
     return lines
 
 
@@ -118,8 +125,9 @@ def render_markdown(compliance: Compliance) -> str:
             out.append(f"- **{_md(row.city_label)}, {_md(cell.label)}**: " + "; ".join(
                 f"{_md(e.label)} ({_md(e.status)})" for e in cell.elements))
             for element in cell.elements:
-                out += [f"  > \u201c{_md(e.quote)}\u201d \u2014 {_md(e.source_title)}" for e in element.evidence]
-            out += [f"  > contrary: \u201c{_md(e.quote)}\u201d \u2014 {_md(e.source_title)}" for e in cell.contrary]
+                out += [f"  > \u201c{_md(e.quote)}\u201d \u2014 {_md(e.source_title)}{_md(_unverified(e))}" for e in element.evidence]
+            out += [f"  > contrary: \u201c{_md(e.quote)}\u201d \u2014 {_md(e.source_title)}{_md(_unverified(e))}"
+                    for e in cell.contrary]
     out += ["", "## Cross-checks", "", "| City | Check | Outcome | Sources say | An inference (not evidence) says |",
             "|---|---|---|---|---|"]
     out += [f"| {_md(c.city_label)} | {_md(c.name)} | {_md(c.outcome)} | {_md(c.known)} | {_md(c.inferred)} |"
@@ -182,11 +190,11 @@ def render_html(compliance: Compliance) -> str:
                 word = _role(cell, element.source_role)
                 role = f", the source's word: \u201c{e(word)}\u201d" if word else ""
                 body.append(f"<div>{e(element.label)} ({e(element.status)}{role})</div>")
-                body += [f'<div class="quote">\u201c{e(x.quote)}\u201d</div><div class="src">{e(x.source_title)}</div>'
+                body += [f'<div class="quote">\u201c{e(x.quote)}\u201d</div><div class="src">{e(x.source_title)}{e(_unverified(x))}</div>'
                          for x in element.evidence]
             body += [f"<div>{e(m)}</div>" for m in cell.messages]
-            body += [f'<div class="quote">contrary: \u201c{e(x.quote)}\u201d</div><div class="src">{e(x.source_title)}</div>'
-                     for x in cell.contrary]
+            body += [f'<div class="quote">contrary: \u201c{e(x.quote)}\u201d</div>'
+                     f'<div class="src">{e(x.source_title)}{e(_unverified(x))}</div>' for x in cell.contrary]
             out.append(f'<td class="{css}">' + "".join(body) + "</td>")
         out.append("</tr>")
     out += ["</tbody></table>", "<h2>Cross-checks</h2>",

@@ -2,6 +2,11 @@
 metadata (``source.ttl``), the facts taken from it with their quotes (any other ``*.ttl``), and,
 kept apart, the curators' inferences (``inferences.ttl``).
 
+A synthetic source (``pk:isSynthetic true``, as ``pilotkg synth`` writes them; its document may be
+minted under the synthetic base) may also carry ``planted.ttl``: problems planted on purpose for
+validation to find, which the build joins to the source's graph without its evidence checks.
+Any other source with a ``planted.ttl`` is refused.
+
 A new source is added as files alone: a folder with those files, no code change.
 """
 
@@ -11,16 +16,17 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .errors import InputError
-from .iri import KEY_PATTERN, mint
+from .iri import KEY_PATTERN, mint, mint_synthetic
 from .namespaces import PK, bind_prefixes
 from .rdfio import parse_file
 
 INFERENCES_FILE = "inferences.ttl"
 METADATA_FILE = "source.ttl"
+PLANTED_FILE = "planted.ttl"
 
 
 @dataclass
@@ -34,6 +40,13 @@ class Source:
     facts: Graph
     inferences: Graph
     files: list[Path] = field(default_factory=list)
+    #: A synthetic source's planted problems (``planted.ttl``), kept out of the evidence checks.
+    planted: Graph = field(default_factory=Graph)
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the source is generated test data (``pk:isSynthetic true``)."""
+        return self.facts.value(self.document, PK.isSynthetic) == Literal(True)
 
     @property
     def graph_name(self) -> URIRef:
@@ -63,7 +76,7 @@ def load_source(folder: Path) -> Source:
         raise InputError("the source has no metadata file", file=meta_path,
                          hint="describe the document in source.ttl (see the README, 'Adding a source')")
     facts = bind_prefixes(Graph())
-    files = [meta_path] + sorted(p for p in folder.glob("*.ttl") if p.name not in (METADATA_FILE, INFERENCES_FILE))
+    files = [meta_path] + sorted(p for p in folder.glob("*.ttl") if p.name not in (METADATA_FILE, INFERENCES_FILE, PLANTED_FILE))
     for path in files:
         parse_file(path, facts)
     inferences = bind_prefixes(Graph())
@@ -72,6 +85,12 @@ def load_source(folder: Path) -> Source:
         files.append(folder / INFERENCES_FILE)
 
     document = mint("source", slug)
+    if (document, RDF.type, PK.SourceDocument) not in facts and \
+            (mint_synthetic("source", slug), RDF.type, PK.SourceDocument) in facts:
+        document = mint_synthetic("source", slug)
+        if facts.value(document, PK.isSynthetic) != Literal(True):
+            raise InputError(f"<{document}> is under the synthetic base but not flagged pk:isSynthetic true", file=meta_path,
+                             hint="only generated test data (pilotkg synth) uses https://w3id.org/pilotkg/id/synth/")
     if (document, RDF.type, PK.SourceDocument) not in facts:
         raise InputError(f"source.ttl does not describe <{document}> as a pk:SourceDocument", file=meta_path,
                          hint="the document's IRI is minted from the folder name")
@@ -94,7 +113,13 @@ def load_source(folder: Path) -> Source:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"the stored text is not UTF-8 (byte {exc.start})", file=text_path) from exc
-    return Source(slug, folder, document, text, facts, inferences, files)
+    source = Source(slug, folder, document, text, facts, inferences, files)
+    if (folder / PLANTED_FILE).is_file():
+        if not source.synthetic:
+            raise InputError(f"{PLANTED_FILE} is only for synthetic sources (pk:isSynthetic true)", file=folder / PLANTED_FILE,
+                             hint="move its facts, with their quotes, into a fact file such as facts.ttl")
+        parse_file(folder / PLANTED_FILE, source.planted)
+    return source
 
 
 def load_sources(data: Path) -> list[Source]:
