@@ -73,10 +73,14 @@ def _now() -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
-def assemble(data: Path | None = None, *, ontology: Path | None = None, validate: bool = True) -> BuildResult:
+def assemble(data: Path | None = None, *, ontology: Path | None = None, validate: bool = True,
+             timings: dict[str, float] | None = None) -> BuildResult:
     """Read and check everything; return the dataset. Raises :class:`BuildError` listing every
     problem found, and writes nothing. With ``validate`` the SHACL report and the EARL
-    assessments of the six-requirement rule join the dataset as ``graph/validation``."""
+    assessments of the six-requirement rule join the dataset as ``graph/validation``.
+    ``timings``, when given, receives the seconds of each phase (load, checks, closure,
+    validation, describe) for the benchmarks."""
+    clock = _Clock(timings)
     started = _now()
     data = data or data_dir()
     onto_folder = ontology or ontology_dir()
@@ -85,6 +89,7 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
     sources = load_sources(data)
     _refuse_synthetic_in_shipped_data(data, sources)
     ingested = load_ingested(data)
+    clock.lap("load")
 
     problems: list[Problem] = []
     term_lists = load_term_lists(onto_folder / "external")
@@ -131,16 +136,37 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
         problems += check_ingested(item, union, sources)
     if problems:
         raise BuildError(problems)
+    clock.lap("checks")
 
     closure = rdfs_closure(onto, [reference] + [s.facts for s in sources] + [s.planted for s in sources] + [i.facts for i in ingested])
     _copy(closure, dataset.graph(CLOSURE_GRAPH))
+    clock.lap("closure")
     if validate:
         from .compliance import VALIDATION_GRAPH, assess, earl_graph
         from .validate import validate as run_shacl
 
         _copy(earl_graph(assess(dataset, run_shacl(dataset))), dataset.graph(VALIDATION_GRAPH))
+        clock.lap("validation")
     _describe(dataset, sources, version=ontology_version(onto), started=started, ingested=ingested)
+    clock.lap("describe")
     return BuildResult(dataset, sources, ingested=ingested)
+
+
+class _Clock:
+    """Seconds per phase, into ``timings`` when one is given (nothing is kept otherwise)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        import time
+
+        self._now = time.perf_counter
+        self.timings = timings
+        self.last = self._now()
+
+    def lap(self, phase: str) -> None:
+        if self.timings is not None:
+            now = self._now()
+            self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
+            self.last = now
 
 
 def _refuse_synthetic_in_shipped_data(data: Path, sources: list[Source]) -> None:
@@ -225,9 +251,12 @@ def serialize(dataset: Dataset) -> dict[str, bytes]:
     return {"pilotkg.trig": trig, "pilotkg.nq": nquads, "void.ttl": void}
 
 
-def build(output: Path, data: Path | None = None) -> BuildResult:
+def build(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None) -> BuildResult:
     """Assemble, check, and write ``pilotkg.trig``, ``pilotkg.nq`` and ``void.ttl`` to ``output``."""
-    result = assemble(data)
+    clock = _Clock(timings)
+    result = assemble(data, timings=timings)
+    clock.last = clock._now()
     files = serialize(result.dataset)
     result.written = write_atomically((output / name, content) for name, content in files.items())
+    clock.lap("write")
     return result
