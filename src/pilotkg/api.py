@@ -20,7 +20,7 @@ from rdflib.query import ResultRow
 
 from . import querylib
 from .errors import PilotkgError
-from .store import EndpointStore, open_store
+from .store import EndpointStore, OxigraphStore, open_store
 
 
 class Rows(Sequence[dict[str, Any]]):
@@ -64,7 +64,7 @@ def _plain(term: Any) -> Any:
 class KnowledgeGraph:
     """A pilotkg dataset on some store, with the query library, validation and statistics."""
 
-    def __init__(self, store: Dataset | EndpointStore) -> None:
+    def __init__(self, store: Dataset | EndpointStore | OxigraphStore) -> None:
         self.store = store
 
     @classmethod
@@ -93,13 +93,14 @@ class KnowledgeGraph:
         return project(self.store, view, city=city)
 
     def validate(self):  # noqa: ANN201 - a pilotkg.compliance.Compliance
-        """Validate (in-memory stores only) and assess compliance with the six requirements."""
+        """Validate and assess compliance with the six requirements (a store that is not in memory
+        is copied into memory first, as pySHACL needs)."""
         from .compliance import assess
+        from .store import as_dataset
         from .validate import validate
 
-        if not isinstance(self.store, Dataset):
-            raise PilotkgError("validation needs the data in memory: load a built dataset file instead of an endpoint")
-        return assess(self.store, validate(self.store))
+        dataset, _ = as_dataset(self.store)
+        return assess(dataset, validate(dataset))
 
 
 def _rows(result) -> Rows:  # noqa: ANN001 - an rdflib Result

@@ -530,9 +530,10 @@ def parser() -> argparse.ArgumentParser:
     ql.add_argument("name", nargs="?", help="show this query in full")
     ql.set_defaults(func=cmd_queries)
 
-    from .cli_data import add_commands
+    from . import cli_data, cli_synth
 
-    add_commands(sub, data_opts)
+    cli_data.add_commands(sub, data_opts)
+    cli_synth.add_commands(sub, data_opts)
     return p
 
 
