@@ -8,7 +8,7 @@ SOURCES := $(shell find src ontology queries data -type f 2>/dev/null) pyproject
 
 NODE_READERS := tests/js/node_modules/.installed
 
-.PHONY: run test system-deps venv clean lock vendor dev
+.PHONY: run test system-deps venv clean lock vendor dev bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ dev:
 	for d in ontology queries data; do ln -sfn ../../../$$d src/pilotkg/assets/$$d; done
 	test -x .venv-dev/bin/python || $(PYTHON) -m venv .venv-dev
 	.venv-dev/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+
+# The benchmarks (bench/run.py): synthetic data at 10k, 100k and 1M statements by default
+# (BENCH_SIZES=10k,100k,1m,10m for 10M), the CLI's code paths beside the plain libraries.
+BENCH_SIZES ?= 10k,100k,1m
+BENCH_CAP ?= 120
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --cap $(BENCH_CAP)
 
 clean:
 	rm -rf $(VENV) .venv-dev out build dist .pytest_cache tests/js/node_modules
