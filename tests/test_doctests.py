@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["pilotkg.iri", "pilotkg.tables", "pilotkg.api"]
+MODULES = ["pilotkg.iri", "pilotkg.tables", "pilotkg.api", "pilotkg.store"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -314,20 +315,31 @@ class EndpointStore:
             response = self._client.post(url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach {url}: {exc}", hint="is the store running, and the URL right?") from exc
-        if response.status_code in (401, 403):
-            raise StoreError(f"{url} refused the credentials ({response.status_code})",
-                             hint="give --auth and the secret (--secret-env or --secret-file); Virtuoso needs digest")
+        _refuse_credentials(url, response)
         if response.status_code >= 400:
             raise QueryError(f"{url} answered {response.status_code}: {response.text[:500]}")
         return response
 
     def query(self, query_object: str) -> Result:
-        response = self._post(self.endpoint, data={"query": str(query_object)},
-                              headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        text = str(query_object)
+        form = query_form(text)
+        # Ask for the one format that fits the query's form: Virtuoso answers with the client's first
+        # choice whatever the form (a CONSTRUCT as a table of s, p, o; an ASK as a one-column table).
+        accept = "application/n-triples, text/turtle;q=0.9" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+        response = self._post(self.endpoint, data={"query": text}, headers={"Accept": accept})
+        if "x-sparql-maxrows" in response.headers:  # Virtuoso's sign that it cut the answer at its ResultSetMaxRows
+            raise StoreError(f"{self.endpoint} cut the answer at {response.headers['x-sparql-maxrows']} rows: it may be incomplete",
+                             hint="raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini")
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         try:
             if kind in ("application/sparql-results+json", "application/json"):
-                return Result.parse(source=io.BytesIO(response.content), format="json")
+                result = Result.parse(source=io.BytesIO(response.content), format="json")
+                if form == "ASK" and result.type == "SELECT":  # Virtuoso: a table with a row when true
+                    answer = Result("ASK")
+                    answer.askAnswer = any(bool(value.toPython()) for row in result for value in row  # type: ignore[union-attr]
+                                           if value is not None)
+                    return answer
+                return result
             graph = bind_prefixes(Graph())
             graph.parse(data=response.text, format="nt" if "n-triples" in kind else "turtle")
             result = Result("CONSTRUCT")
@@ -349,6 +361,7 @@ class EndpointStore:
                                             headers={"Content-Type": "application/n-triples"})
             except httpx.HTTPError as exc:
                 raise StoreError(f"cannot reach {self.gsp_endpoint}: {exc}") from exc
+            _refuse_credentials(self.gsp_endpoint, response)
             if response.status_code >= 400:
                 raise StoreError(f"{self.gsp_endpoint} refused the graph {graph} ({response.status_code}): {response.text[:300]}")
             return
@@ -356,7 +369,9 @@ class EndpointStore:
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(chunk) + "\n}}")
 
     def named_graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        # not `GRAPH ?g { }`, which Virtuoso answers with one row that leaves ?g unbound, and GROUP BY
+        # rather than DISTINCT, which takes Virtuoso seconds where GROUP BY takes milliseconds
+        result = self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(str(row[0]) for row in result)  # type: ignore[index]
 
     def replace_graphs(self, nquads: bytes, graphs: Iterable[str]) -> None:
@@ -384,6 +399,27 @@ class EndpointStore:
         for g, s, p, o in result:  # type: ignore[misc]
             dataset.graph(g).add((s, p, o))
         return dataset
+
+
+def _refuse_credentials(url: str, response: Any) -> None:
+    if response.status_code in (401, 403):
+        raise StoreError(f"{url} refused the credentials ({response.status_code})",
+                         hint="give --auth and the secret (--secret-env or --secret-file); Virtuoso needs digest")
+
+
+_COMMENT = re.compile(r"(?m)(?:^|(?<=\s))#[^\n]*")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(text: str) -> str:
+    r"""``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first such keyword outside comments
+    and IRIs (only the prologue, PREFIX and BASE, may come before it).
+
+    >>> query_form("PREFIX ex: <http://example.org/ask#> # select\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    match = _FORM.search(re.sub(r"<[^>\s]*>", "<>", _COMMENT.sub("", text)))
+    return match.group(1).upper() if match else "SELECT"
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
