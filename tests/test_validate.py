@@ -148,8 +148,8 @@ def test_every_format(fmt: str, built_out: Path, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     if fmt == "json":
         report = json.loads(out)
-        assert set(report) == {"conforms", "counts", "matrix", "crosschecks", "gaps", "industry_pilots", "results"}
-        assert report["counts"] == {"violation": 0, "warning": 20, "info": 7}
+        assert set(report) == {"conforms", "engine", "counts", "matrix", "crosschecks", "gaps", "industry_pilots", "results"}
+        assert report["counts"] == {"violation": 0, "warning": 20, "info": 7} and report["engine"] == "pyshacl"
     elif fmt in ("turtle", "ttl"):
         graph = Graph().parse(data=out, format="turtle")
         assert (None, RDF.type, SH.ValidationReport) in graph and (None, RDF.type, EARL.Assertion) in graph

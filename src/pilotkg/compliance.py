@@ -269,7 +269,8 @@ def earl_graph(compliance: Compliance) -> Graph:
         graph.add(triple)
     graph.add((ASSERTOR, RDF.type, EARL.Assertor))
     graph.add((ASSERTOR, RDF.type, PROV.SoftwareAgent))
-    graph.add((ASSERTOR, RDFS.label, Literal(f"pilotkg {__version__} validator (pySHACL)", lang="en")))
+    engine = _ENGINES.get(compliance.validation.engine, compliance.validation.engine)
+    graph.add((ASSERTOR, RDFS.label, Literal(f"pilotkg {__version__} validator ({engine})", lang="en")))
     for row in compliance.rows:
         key = row.designation.rsplit("/", 1)[-1]
         for cell in row.cells:
@@ -314,11 +315,15 @@ def _assertion(graph: Graph, node: URIRef, subject: str, test: str, outcome: URI
             graph.add((result, PK.contraryEvidence, URIRef(item.node)))
 
 
+_ENGINES = {"pyshacl": "pySHACL", "fast": "pilotkg fast SHACL engine"}
+
+
 def as_json(compliance: Compliance) -> dict[str, Any]:
     """The documented JSON of the report (README, 'The validation report as JSON')."""
     v = compliance.validation
     return {
         "conforms": v.conforms,
+        "engine": v.engine,
         "counts": {s: v.count(s) for s in ("violation", "warning", "info")},
         "matrix": [{
             "designation": row.designation, "city": row.city, "city_label": row.city_label,

@@ -74,7 +74,7 @@ def _results_by_pilot(compliance: Compliance) -> dict[str, list]:
 
 def _counts(compliance: Compliance) -> str:
     v = compliance.validation
-    return f"{v.count('violation')} violation(s), {v.count('warning')} warning(s), {v.count('info')} info(s)"
+    return f"{v.count('violation')} violation(s), {v.count('warning')} warning(s), {v.count('info')} info(s) (engine: {v.engine})"
 
 
 def render_text(compliance: Compliance) -> str:
@@ -175,7 +175,7 @@ def render_html(compliance: Compliance) -> str:
            "<title>pilotkg validation report</title>", f"<style>{CSS}</style></head><body>",
            "<h1>Pilot competitive manufacturing cities: the six requirements</h1>",
            '<p class="counts">' + "".join(f'<span class="{s}">{v.count(s)} {s}(s)</span>' for s in ("violation", "warning", "info"))
-           + "</p>",
+           + f' <span class="engine">engine: {e(v.engine)}</span></p>',
            "<p>Only facts of the sources count as evidence: never a requirement itself, never an inference. "
            "<em>Not evidenced</em> means the sources do not say; it is not a failure.</p>",
            "<h2>Compliance matrix</h2>", '<table id="matrix"><thead><tr><th>City</th>']

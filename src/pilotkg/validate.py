@@ -47,6 +47,8 @@ class Validation:
     results: list[ValidationResult] = field(default_factory=list)
     shapes: Graph = field(default_factory=Graph)
     data: Graph = field(default_factory=Graph)
+    #: The engine that made the report: ``pyshacl`` (the reference) or ``fast`` (pilotkg.fastshacl).
+    engine: str = "pyshacl"
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -119,6 +121,44 @@ def read_results(report: Graph) -> list[ValidationResult]:
     return sorted(results, key=lambda r: (-RANK[r.severity], str(r.focus), str(r.source_shape)))
 
 
+#: Above this many statements ``--engine auto`` picks the fast engine for data in memory too.
+FAST_ABOVE = 200_000
+
+
+def validate_with(store: object, engine: str = "auto") -> tuple[Validation, str | None]:
+    """Validate ``store`` (a Dataset, an OxigraphStore or an endpoint) with ``engine`` (pyshacl,
+    fast or auto) and return the validation with a note for the user, if any. ``auto`` takes the
+    fast engine for the embedded store and for large data in memory, pySHACL otherwise, and
+    falls back to pySHACL where the fast engine refuses a shape."""
+    from .store import OxigraphStore, as_dataset
+
+    if engine not in ("pyshacl", "fast", "auto"):
+        raise ValueError(f"unknown engine {engine!r}")
+    wants_fast = engine == "fast" or (engine == "auto" and (
+        isinstance(store, OxigraphStore) or (isinstance(store, Dataset) and len(store) > FAST_ABOVE)))
+    if wants_fast and (isinstance(store, (Dataset, OxigraphStore))):
+        from .fastshacl import validate_fast
+        from .fastshacl_shapes import FastShaclError
+
+        try:
+            validation = validate_fast(store)
+            validation.engine = "fast"
+            return validation, None
+        except FastShaclError as exc:
+            if engine == "fast":
+                raise
+            note = f"the fast engine cannot check these shapes ({exc}); validated with pySHACL"
+    elif engine == "fast":
+        from .errors import StoreError
+
+        raise StoreError("the fast engine validates data in memory or in the embedded store, not a remote endpoint",
+                         hint="use --engine pyshacl (the data is copied into memory) or push to --store oxigraph:PATH")
+    else:
+        note = None
+    dataset, copied = as_dataset(store)
+    return validate(dataset), "; ".join(n for n in (copied, note) if n) or None
+
+
 def shape_requirement(shapes: Graph, shape: Node) -> URIRef | None:
     """The requirement a shape checks (pk:requirement on the shape), if any."""
     value = shapes.value(shape, PK.requirement)
@@ -126,4 +166,4 @@ def shape_requirement(shapes: Graph, shape: Node) -> URIRef | None:
 
 
 __all__ = ["Validation", "ValidationResult", "data_graph", "load_shapes", "read_results", "shape_requirement",
-           "validate", "validate_graph"]
+           "validate", "validate_graph", "validate_with"]
