@@ -39,8 +39,9 @@ $(NODE_READERS): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	@touch $(NODE_READERS)
 
+# Two workers (CI has two cores); each test file stays on one worker, with its servers.
 test: system-deps $(STAMP) $(NODE_READERS)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
 
 # For development: an editable install in .venv-dev. The assets (ontology, queries, data) reach
 # the package through symlinks in src/pilotkg/assets (ignored by git and left out of the wheel).
