@@ -46,8 +46,9 @@ from rdflib.term import Node
 from . import fastshacl_sparql as q
 from .fastshacl_engine import Engine, Hit
 from .fastshacl_shapes import FastShaclError, ShapesModel, UnsupportedShapeError
-from .fastshacl_values import sparql_message, to_oxigraph, to_rdflib
+from .fastshacl_values import sparql_message
 from .namespaces import bind_prefixes
+from .store import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 

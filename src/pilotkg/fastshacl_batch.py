@@ -24,6 +24,7 @@ from rdflib.term import Node
 from . import fastshacl_sparql as q
 from . import fastshacl_values as checks
 from .fastshacl_shapes import Constraint, Shape
+from .store import to_oxigraph
 
 if TYPE_CHECKING:
     from .fastshacl_engine import Engine, Hit
@@ -204,7 +205,7 @@ class _Judge:
 
     def In(self, shape: Shape, c: Constraint, values: Values) -> list[Hit]:
         members = c.args["values"]
-        stable = {checks.to_oxigraph(m) for m in members if not isinstance(m, Literal) or self.data.stable(m)}
+        stable = {to_oxigraph(m) for m in members if not isinstance(m, Literal) or self.data.stable(m)}
         return self.each(shape, c, values, lambda v: v not in stable and self.rdf(v) not in members)
 
     def Pattern(self, shape: Shape, c: Constraint, values: Values) -> list[Hit]:

@@ -18,6 +18,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node, _toPythonMapping
 
+from .store import to_oxigraph
+
 XSD_STRING = str(XSD.string)
 
 #: Lexical forms (as Oxigraph writes a valid value) that rdflib certainly reads as a well-typed
@@ -27,40 +29,6 @@ SURELY_WELL_TYPED = {
     XSD.decimal: "^-?[0-9]+([.][0-9]+)?$",
     XSD.boolean: "^(true|false)$",
 }
-
-
-def to_rdflib(term: Any) -> Node | None:
-    """A pyoxigraph term as rdflib reads it back (what ``pilotkg.store.to_rdflib`` does)."""
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"cannot convert the RDF term {term!r}")
-
-
-def to_oxigraph(term: Node) -> Any:
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert the RDF term {term!r}")
 
 
 def sparql_term(term: Node) -> str:
