@@ -93,21 +93,9 @@ STAND_INS = {
 }
 
 
-def _example(query: Any) -> dict[str, str]:
-    import shlex
-
-    argv = shlex.split(query.examples[0]) if query.examples else []
-    params = {}
-    for i, word in enumerate(argv):
-        if word == "--param":
-            key, _, value = argv[i + 1].partition("=")
-            params[key] = value
-    return params
-
-
 def _params(query: Any, store: Any) -> dict[str, str]:
     """The example's parameters, with real entities replaced by synthetic stand-ins."""
-    params = _example(query)
+    params = query.example_params()
     for param in query.params:
         if param.name not in params:
             continue

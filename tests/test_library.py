@@ -5,7 +5,6 @@ query also runs on a small fixture where the answer is not empty."""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import pytest
@@ -152,13 +151,7 @@ SUBSET = {
 
 
 def example_params(name: str) -> dict[str, str]:
-    argv = shlex.split(LIBRARY[name].examples[0])
-    params = {}
-    for i, word in enumerate(argv):
-        if word == "--param":
-            key, _, value = argv[i + 1].partition("=")
-            params[key] = value
-    return params
+    return LIBRARY[name].example_params()
 
 
 def project(rows: list[dict], columns: tuple) -> set[tuple]:

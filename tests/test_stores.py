@@ -121,6 +121,19 @@ def test_an_interrupted_push_leaves_the_earlier_graphs(pushed: str, built_out: P
     store = remote(pushed)
     before = {g: _count(store, g) for g in store.named_graphs()}
     assert len(before) >= 5
+    calls = fail_on_third_put(monkeypatch)
+    with pytest.raises(PilotkgError):
+        store.replace_graphs((built_out / "pilotkg.nq").read_bytes(), list(before))
+    assert calls["n"] == 3
+    assert {g: _count(store, g) for g in store.named_graphs()} == before  # no staging graph left, nothing changed
+    monkeypatch.undo()
+    assert main(["push", str(built_out / "pilotkg.nq"), *remote_args(pushed)]) == 0  # a second full push: same graphs
+    assert {g: _count(store, g) for g in store.named_graphs()} == before
+
+
+def fail_on_third_put(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Make the third Graph Store write of a push fail, as a dropped connection would; the
+    returned counter says how many were tried."""
     calls = {"n": 0}
     original = EndpointStore.put_graph
 
@@ -131,13 +144,7 @@ def test_an_interrupted_push_leaves_the_earlier_graphs(pushed: str, built_out: P
         original(self, graph, data)
 
     monkeypatch.setattr(EndpointStore, "put_graph", fail_halfway)
-    with pytest.raises(PilotkgError):
-        store.replace_graphs((built_out / "pilotkg.nq").read_bytes(), list(before))
-    assert calls["n"] == 3
-    assert {g: _count(store, g) for g in store.named_graphs()} == before  # no staging graph left, nothing changed
-    monkeypatch.undo()
-    assert main(["push", str(built_out / "pilotkg.nq"), *remote_args(pushed)]) == 0  # a second full push: same graphs
-    assert {g: _count(store, g) for g in store.named_graphs()} == before
+    return calls
 
 
 def _count(store: EndpointStore, graph: str) -> int:

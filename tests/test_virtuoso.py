@@ -41,6 +41,7 @@ from pilotkg.store import (
 
 from .test_endpoint import answers, free_port
 from .test_library import LIBRARY
+from .test_stores import fail_on_third_put
 
 #: Where Debian (and upstream builds) put Virtuoso's server and its SQL shell.
 BIN_DIRS = (Path("/usr/bin"), Path("/usr/lib/virtuoso-opensource-7/bin"), Path("/usr/local/virtuoso-opensource/bin"))
@@ -275,16 +276,7 @@ def test_an_interrupted_push_leaves_the_graphs(pushed: Virtuoso, nquads: Path, t
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     before = pushed.counts()
     half, graphs = _half(nquads, tmp_path)
-    calls = {"n": 0}
-    original = EndpointStore.put_graph
-
-    def fail_halfway(self: EndpointStore, graph: str, data: bytes) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise StoreError("the connection dropped (simulated)")
-        original(self, graph, data)
-
-    monkeypatch.setattr(EndpointStore, "put_graph", fail_halfway)
+    calls = fail_on_third_put(monkeypatch)
     with pytest.raises(StoreError, match="simulated"):
         pushed.store(Credentials("digest", USER, pushed.secret)).replace_graphs(half.read_bytes(), graphs)
     assert calls["n"] == 3

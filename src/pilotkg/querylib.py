@@ -91,6 +91,13 @@ class NamedQuery:
                 return p
         raise QueryError(f"query {self.name!r} has no parameter {name!r}; {self.signature()}")
 
+    def example_params(self) -> dict[str, str]:
+        """The parameters of the header's first example (``--param NAME=VALUE``)."""
+        import shlex
+
+        argv = shlex.split(self.examples[0]) if self.examples else []
+        return dict(argv[i + 1].partition("=")[::2] for i, word in enumerate(argv[:-1]) if word == "--param")
+
     def signature(self) -> str:
         if not self.params:
             return f"{self.name} takes no parameters"
