@@ -13,7 +13,7 @@ Each check returns :class:`~pilotkg.errors.Problem` objects naming the file and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -141,24 +141,28 @@ def check_quotes(source: Source) -> list[Problem]:
     return problems
 
 
-def fact_subjects(source: Source) -> set[URIRef]:
+def fact_subjects(source: Source, subjects: set[URIRef] | None = None) -> set[URIRef]:
     """Subjects of the source's fact files (all but ``source.ttl`` and the inferences) that are
-    not themselves evidence (quotes, paragraphs, documents)."""
-    subjects: set[URIRef] = set()
-    for path in source.files:
-        if path.name in (METADATA_FILE, INFERENCES_FILE):
-            continue
-        graph = Graph().parse(path, format="turtle")
-        subjects.update(s for s in graph.subjects() if isinstance(s, URIRef))
+    not themselves evidence (quotes, paragraphs, documents). ``subjects`` are the IRIs those
+    files describe when the caller read them already (the store build does); by default the
+    files are read."""
+    if subjects is None:
+        subjects = set()
+        for path in source.files:
+            if path.name in (METADATA_FILE, INFERENCES_FILE):
+                continue
+            graph = Graph().parse(path, format="turtle")
+            subjects.update(s for s in graph.subjects() if isinstance(s, URIRef))
     return {s for s in subjects if not set(source.facts.objects(s, RDF.type)) & EVIDENCE_CLASSES}
 
 
-def check_evidence(source: Source) -> list[Problem]:
-    """Every fact-bearing node has a quote, and every quote it cites exists in this source."""
+def check_evidence(source: Source, subjects: set[URIRef] | None = None) -> list[Problem]:
+    """Every fact-bearing node has a quote, and every quote it cites exists in this source
+    (``subjects``: as :func:`fact_subjects` takes them)."""
     graph = source.facts
     problems = []
     quotes = set(graph.subjects(RDF.type, PK.Quote))
-    for node in sorted(fact_subjects(source)):
+    for node in sorted(fact_subjects(source, subjects)):
         cited = set(graph.objects(node, PK.quote))
         if not cited:
             problems.append(_problem(source, node, f"{node} states facts but has no pk:quote",
@@ -209,9 +213,15 @@ def check_vocabulary(graph: Graph, declared: set[URIRef], term_lists: dict[str, 
                      files: list[Path], *, where: str) -> list[Problem]:
     """Every pk: term used is declared in the ontology; every term of a listed external
     vocabulary is in its list."""
+    return check_terms(vocabulary_terms(graph), declared, term_lists, files, where=where)
+
+
+def check_terms(terms: set[URIRef], declared: set[URIRef], term_lists: dict[str, set[str]],
+                files: list[Path], *, where: str) -> list[Problem]:
+    """:func:`check_vocabulary` of the vocabulary IRIs a graph uses (:func:`vocabulary_terms`)."""
     problems = []
     pk_ns = str(PK._NS)
-    for term in sorted(vocabulary_terms(graph)):
+    for term in sorted(terms):
         iri = str(term)
         if iri.startswith(pk_ns):
             if term not in declared:
@@ -231,11 +241,18 @@ def check_vocabulary(graph: Graph, declared: set[URIRef], term_lists: dict[str, 
 
 def check_references(dataset_graph: Graph, graph: Graph, source: Source) -> list[Problem]:
     """Every instance IRI a source graph points to is described (typed) somewhere."""
+    return check_described({o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(ID))},
+                           lambda obj: dataset_graph.value(obj, RDF.type) is not None, source)
+
+
+def check_described(objects: set[URIRef], described: Callable[[URIRef], bool], source: Source) -> list[Problem]:
+    """:func:`check_references` of the instance IRIs a source graph points to, given how to tell
+    whether one is described."""
     problems = []
-    for obj in sorted({o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(ID))}):
+    for obj in sorted(objects):
         if "/graph/" in str(obj):
             continue
-        if dataset_graph.value(obj, RDF.type) is None:
+        if not described(obj):
             problems.append(_problem(source, obj, f"{obj} is used but described nowhere (no rdf:type)",
                                      "define it, or correct the IRI"))
     return problems
@@ -245,5 +262,5 @@ def declared_terms(ontology: Graph) -> set[URIRef]:
     return {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(str(PK._NS))}
 
 
-__all__ = ["Span", "check_evidence", "check_quotes", "check_references", "check_vocabulary",
+__all__ = ["Span", "check_described", "check_evidence", "check_quotes", "check_references", "check_terms", "check_vocabulary",
            "declared_terms", "load_term_lists", "locate", "quote_spans"]

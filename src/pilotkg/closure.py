@@ -11,25 +11,25 @@ The curators' inferences are not inputs: the closure covers the ontology and sou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from .namespaces import ID, bind_prefixes
 
 
-def _ancestors(ontology: Graph, relation: URIRef) -> dict[Node, set[URIRef]]:
-    """Each term's strict ancestors under a transitive relation (subClassOf, subPropertyOf).
-    The keys are IRIs; they are typed ``Node`` so that any node of a graph can be looked up."""
-    parents: dict[URIRef, set[URIRef]] = {}
+def _ancestors(ontology: Graph, relation: URIRef) -> dict[str, set[str]]:
+    """Each term's strict ancestors under a transitive relation (subClassOf, subPropertyOf), by IRI."""
+    parents: dict[str, set[str]] = {}
     for child, parent in ontology.subject_objects(relation):
         if isinstance(child, URIRef) and isinstance(parent, URIRef) and child != parent:
-            parents.setdefault(child, set()).add(parent)
-    closed: dict[Node, set[URIRef]] = {}
+            parents.setdefault(str(child), set()).add(str(parent))
+    closed: dict[str, set[str]] = {}
     for term in parents:
-        seen: set[URIRef] = set()
+        seen: set[str] = set()
         stack = list(parents[term])
         while stack:
             node = stack.pop()
@@ -41,47 +41,94 @@ def _ancestors(ontology: Graph, relation: URIRef) -> dict[Node, set[URIRef]]:
     return closed
 
 
+class Closure:
+    """The RDFS closure computed over a stream of statements, for terms of any RDF library:
+    ``iri_of`` gives a term's IRI (None for a blank node or literal), ``is_literal`` tells a
+    literal, ``make_iri`` makes a term of an IRI. Feed every asserted statement with
+    :meth:`feed`; :meth:`statements` gives the entailed ones none of them states. Only the
+    asserted statements the closure could repeat (typings and statements of a super-property)
+    are kept, so memory grows with the instances, not with the statements."""
+
+    TYPE = str(RDF.type)
+    IGNORED = {str(RDFS.Resource), str(RDFS.Class), str(RDF.Property)}
+
+    def __init__(self, ontology: Graph, *, iri_of: Callable[[Any], str | None], is_literal: Callable[[Any], bool],
+                 make_iri: Callable[[str], Any]) -> None:
+        self.super_classes = _ancestors(ontology, RDFS.subClassOf)
+        self.super_properties = _ancestors(ontology, RDFS.subPropertyOf)
+        self.domains: dict[str, set[str]] = {}
+        self.ranges: dict[str, set[str]] = {}
+        for prop, cls in ontology.subject_objects(RDFS.domain):
+            self.domains.setdefault(str(prop), set()).add(str(cls))
+        for prop, cls in ontology.subject_objects(RDFS.range):
+            if not (str(cls).startswith(str(XSD)) or cls == RDFS.Literal):
+                self.ranges.setdefault(str(prop), set()).add(str(cls))
+        self.iri_of, self.is_literal, self.make_iri = iri_of, is_literal, make_iri
+        self.targets = {self.TYPE}.union(*self.super_properties.values())
+        self.asserted: set[tuple[Any, Any, Any]] = set()
+        self.derived: list[tuple[Any, Any, Any]] = []
+        self.types: dict[Any, set[str]] = {}
+        self._iris: dict[str, Any] = {}
+
+    def _iri(self, iri: str) -> Any:
+        term = self._iris.get(iri)
+        if term is None:
+            term = self._iris[iri] = self.make_iri(iri)
+        return term
+
+    def feed(self, s: Any, p: Any, o: Any) -> None:
+        predicate = self.iri_of(p)
+        assert predicate is not None  # predicates are IRIs
+        if predicate in self.targets:
+            self.asserted.add((s, p, o))
+        supers = self.super_properties.get(predicate, ())
+        for sup in supers:
+            self.derived.append((s, self._iri(sup), o))
+        if predicate == self.TYPE:
+            cls = self.iri_of(o)
+            if cls is not None:
+                self.types.setdefault(s, set()).add(cls)
+        for prop in (predicate, *supers):
+            for cls in self.domains.get(prop, ()):
+                self.types.setdefault(s, set()).add(cls)
+            if not self.is_literal(o):
+                for cls in self.ranges.get(prop, ()):
+                    self.types.setdefault(o, set()).add(cls)
+
+    def statements(self) -> Iterator[tuple[Any, Any, Any]]:
+        """The entailed statements about instances (IRIs under the instance namespace) that no
+        asserted statement states, each once."""
+        instance_ns = str(ID)
+        seen: set[tuple[Any, Any, Any]] = set()
+
+        def fresh(triple: tuple[Any, Any, Any]) -> bool:
+            iri = self.iri_of(triple[0])
+            if iri is None or not iri.startswith(instance_ns) or triple in self.asserted or triple in seen:
+                return False
+            seen.add(triple)
+            return True
+
+        yield from (t for t in self.derived if fresh(t))
+        rdf_type = self._iri(self.TYPE)
+        for node, classes in self.types.items():
+            for cls in set(classes):
+                for sup in {cls} | self.super_classes.get(cls, set()):
+                    if sup not in self.IGNORED and fresh((node, rdf_type, self._iri(sup))):
+                        yield node, rdf_type, self._iri(sup)
+
+
 def rdfs_closure(ontology: Graph, facts: Iterable[Graph]) -> Graph:
     """Triples about instances (IRIs under the instance namespace) that RDFS entails from the
     ontology and ``facts`` and that none of them states."""
-    super_classes = _ancestors(ontology, RDFS.subClassOf)
-    super_properties = _ancestors(ontology, RDFS.subPropertyOf)
-    domains: dict[Node, set[Node]] = {}
-    ranges: dict[Node, set[Node]] = {}
-    for prop, cls in ontology.subject_objects(RDFS.domain):
-        domains.setdefault(prop, set()).add(cls)
-    for prop, cls in ontology.subject_objects(RDFS.range):
-        ranges.setdefault(prop, set()).add(cls)
-
-    asserted = Graph()
+    closure = Closure(ontology, iri_of=lambda t: str(t) if isinstance(t, URIRef) else None,
+                      is_literal=lambda t: isinstance(t, Literal), make_iri=URIRef)
+    seen: set[tuple[Node, Node, Node]] = set()
     for graph in facts:
         for triple in graph:
-            asserted.add(triple)
-    instance_ns = str(ID)
-    closure = bind_prefixes(Graph())
-
-    def add(s, p, o) -> None:
-        if isinstance(s, URIRef) and str(s).startswith(instance_ns) and (s, p, o) not in asserted:
-            closure.add((s, p, o))
-
-    types: dict[Node, set[Node]] = {}
-    for s, p, o in asserted:
-        properties = {p} | super_properties.get(p, set())
-        for sup in properties - {p}:
-            add(s, sup, o)
-        if p == RDF.type and isinstance(o, URIRef):
-            types.setdefault(s, set()).add(o)
-        for prop in properties:
-            for cls in domains.get(prop, ()):
-                types.setdefault(s, set()).add(cls)
-            if not isinstance(o, Literal):
-                for cls in ranges.get(prop, ()):
-                    if str(cls).startswith("http://www.w3.org/2001/XMLSchema#") or cls == RDFS.Literal:
-                        continue
-                    types.setdefault(o, set()).add(cls)
-    for node, classes in types.items():
-        for cls in set(classes):
-            for sup in {cls} | super_classes.get(cls, set()):
-                if sup not in (RDFS.Resource, RDFS.Class, RDF.Property):
-                    add(node, RDF.type, sup)
-    return closure
+            if triple not in seen:
+                seen.add(triple)
+                closure.feed(*triple)
+    result = bind_prefixes(Graph())
+    for triple in closure.statements():
+        result.add(triple)
+    return result

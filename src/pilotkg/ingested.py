@@ -5,7 +5,7 @@ facts of one file (``graph/source/ingested/ID``) and, apart, its analyst's own a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,15 +70,17 @@ def _copy(graph: Graph) -> Graph:
     return out
 
 
-def check_ingested(item: Ingested, union: Graph, sources: Sequence[Source]) -> list[Problem]:
+def check_ingested(item: Ingested, union: Graph | Callable[[URIRef], bool], sources: Sequence[Source]) -> list[Problem]:
     """What a build verifies of an ingested file: every instance it points to is described
-    somewhere, verified quotes still lie verbatim at their positions, and no quote of a document
-    whose text is now registered stays unverified."""
+    somewhere (typed in ``union``, or as the function ``union`` tells), verified quotes still lie
+    verbatim at their positions, and no quote of a document whose text is now registered stays
+    unverified."""
     problems = []
     texts = {s.document: s for s in sources}
+    described = union if callable(union) else (lambda obj: union.value(obj, RDF.type) is not None)
     for graph in (item.facts, item.asserted):
         for obj in sorted({o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(ID))}):
-            if "/graph/" not in str(obj) and union.value(obj, RDF.type) is None:
+            if "/graph/" not in str(obj) and not described(obj):
                 problems.append(Problem(f"<{obj}> is used but described nowhere (no rdf:type)", item.path,
                                         hint="re-ingest the spreadsheet; it names something the graph no longer has"))
     graph = item.facts

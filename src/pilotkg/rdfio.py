@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Dataset, Graph
 
@@ -69,25 +71,44 @@ def _umask() -> int:
 def write_atomically(outputs: Iterable[tuple[Path, bytes]]) -> list[Path]:
     """Write every ``(path, content)`` to a temporary file first; rename them into place only
     when all were written. On any failure the targets are untouched and the temporaries removed."""
-    staged: list[tuple[Path, Path]] = []
+    outputs = list(outputs)
+    with staged_files([target for target, _ in outputs]) as handles:
+        for handle, (target, content) in zip(handles, outputs, strict=True):
+            try:
+                handle.write(content)
+            except OSError as exc:
+                raise OutputError(f"cannot write {target}: {exc.strerror}; the previous output is unchanged") from exc
+    return [target for target, _ in outputs]
+
+
+@contextmanager
+def staged_files(targets: list[Path]) -> Iterator[list[BinaryIO]]:
+    """A temporary file beside each target, open for writing; when the block ends without an
+    error all of them are synced and renamed into place, otherwise removed, leaving the targets
+    as they were. For outputs too large to hold in memory."""
+    staged: list[tuple[Path, Path, BinaryIO]] = []
     try:
-        for target, content in outputs:
+        for target in targets:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(content)
-                    handle.flush()
-                    os.fsync(handle.fileno())
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror}; the previous output is unchanged") from exc
-            staged.append((Path(tmp_name), target))
+            staged.append((Path(tmp_name), target, os.fdopen(fd, "wb")))
+        yield [handle for _, _, handle in staged]
         mode = 0o666 & ~_umask()
-        for tmp, target in staged:
-            os.chmod(tmp, mode)
+        for tmp, target, handle in staged:
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+                os.chmod(tmp, mode)
+            except OSError as exc:
+                raise OutputError(f"cannot write {target}: {exc.strerror}; the previous output is unchanged") from exc
+        for tmp, target, _ in staged:
             os.replace(tmp, target)
     finally:
-        for tmp, _ in staged:
+        for tmp, _, handle in staged:
+            handle.close()
             if tmp.exists():
                 tmp.unlink()
-    return [target for _, target in staged]

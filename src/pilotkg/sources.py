@@ -67,6 +67,26 @@ def discover(data: Path) -> list[Path]:
 
 def load_source(folder: Path) -> Source:
     """Read one source folder; check that its text is the one its metadata describes."""
+    files = source_files(folder)
+    facts = bind_prefixes(Graph())
+    for path in files:
+        parse_file(path, facts)
+    inferences = bind_prefixes(Graph())
+    if (folder / INFERENCES_FILE).is_file():
+        parse_file(folder / INFERENCES_FILE, inferences)
+        files.append(folder / INFERENCES_FILE)
+
+    document, text = read_document(folder.name, folder, facts)
+    source = Source(folder.name, folder, document, text, facts, inferences, files)
+    if (folder / PLANTED_FILE).is_file():
+        check_planted(source)
+        parse_file(folder / PLANTED_FILE, source.planted)
+    return source
+
+
+def source_files(folder: Path) -> list[Path]:
+    """The metadata file, then the fact files, of a source folder whose name and metadata file
+    are checked (the inferences and planted problems are not among them)."""
     slug = folder.name
     if not KEY_PATTERN.match(slug):
         raise InputError(f"source folder name {slug!r} is not a valid key", file=folder,
@@ -75,15 +95,20 @@ def load_source(folder: Path) -> Source:
     if not meta_path.is_file():
         raise InputError("the source has no metadata file", file=meta_path,
                          hint="describe the document in source.ttl (see the README, 'Adding a source')")
-    facts = bind_prefixes(Graph())
-    files = [meta_path] + sorted(p for p in folder.glob("*.ttl") if p.name not in (METADATA_FILE, INFERENCES_FILE, PLANTED_FILE))
-    for path in files:
-        parse_file(path, facts)
-    inferences = bind_prefixes(Graph())
-    if (folder / INFERENCES_FILE).is_file():
-        parse_file(folder / INFERENCES_FILE, inferences)
-        files.append(folder / INFERENCES_FILE)
+    return [meta_path] + sorted(p for p in folder.glob("*.ttl") if p.name not in (METADATA_FILE, INFERENCES_FILE, PLANTED_FILE))
 
+
+def check_planted(source: Source) -> None:
+    """Only a synthetic source may carry planted problems."""
+    if not source.synthetic:
+        raise InputError(f"{PLANTED_FILE} is only for synthetic sources (pk:isSynthetic true)", file=source.folder / PLANTED_FILE,
+                         hint="move its facts, with their quotes, into a fact file such as facts.ttl")
+
+
+def read_document(slug: str, folder: Path, facts: Graph) -> tuple[URIRef, str]:
+    """The source's document IRI (under the real or, flagged synthetic, the synthetic base) and
+    its stored text, checked against the SHA-256 that ``facts`` (its metadata) declares."""
+    meta_path = folder / METADATA_FILE
     document = mint("source", slug)
     if (document, RDF.type, PK.SourceDocument) not in facts and \
             (mint_synthetic("source", slug), RDF.type, PK.SourceDocument) in facts:
@@ -113,13 +138,7 @@ def load_source(folder: Path) -> Source:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"the stored text is not UTF-8 (byte {exc.start})", file=text_path) from exc
-    source = Source(slug, folder, document, text, facts, inferences, files)
-    if (folder / PLANTED_FILE).is_file():
-        if not source.synthetic:
-            raise InputError(f"{PLANTED_FILE} is only for synthetic sources (pk:isSynthetic true)", file=folder / PLANTED_FILE,
-                             hint="move its facts, with their quotes, into a fact file such as facts.ttl")
-        parse_file(folder / PLANTED_FILE, source.planted)
-    return source
+    return document, text
 
 
 def load_sources(data: Path) -> list[Source]:
