@@ -93,14 +93,11 @@ class KnowledgeGraph:
         return project(self.store, view, city=city)
 
     def validate(self):  # noqa: ANN201 - a pilotkg.compliance.Compliance
-        """Validate and assess compliance with the six requirements (a store that is not in memory
-        is copied into memory first, as pySHACL needs)."""
-        from .compliance import assess
-        from .store import as_dataset
-        from .validate import validate
+        """Validate and assess compliance with the six requirements (with the engine ``auto``
+        chooses: :func:`pilotkg.validate.validate_with`)."""
+        from .validate import assess_with
 
-        dataset, _ = as_dataset(self.store)
-        return assess(dataset, validate(dataset))
+        return assess_with(self.store)[0]
 
 
 def _rows(result) -> Rows:  # noqa: ANN001 - an rdflib Result

@@ -45,11 +45,18 @@ LICENCE_NOTE = ("The curated graph and the ontology are published under the MIT 
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    #: The dataset in memory (None when built through the store: see ``store``).
+    dataset: Dataset | None
     sources: list[Source]
     written: list[Path] = field(default_factory=list)
     #: The spreadsheets ingested into ``data/ingested`` (pilotkg.ingest.Ingested).
     ingested: list = field(default_factory=list)
+    #: How many statements the dataset holds.
+    statements: int = 0
+    #: The embedded store the build left beside its files (a store build), else None.
+    store: Path | None = None
+    #: "memory" or "store": how it was built.
+    engine: str = "memory"
 
 
 def load_ontology(folder: Path | None = None) -> Graph:
@@ -84,24 +91,15 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
     started = _now()
     data = data or data_dir()
     onto_folder = ontology or ontology_dir()
-    onto = load_ontology(onto_folder)
     reference = reference_graph(data / "reference")
     sources = load_sources(data)
     _refuse_synthetic_in_shipped_data(data, sources)
     ingested = load_ingested(data)
     clock.lap("load")
 
-    problems: list[Problem] = []
+    onto, shapes, problems = load_schema(onto_folder, reference)
     term_lists = load_term_lists(onto_folder / "external")
     declared = declared_terms(onto)
-    onto_files = sorted(onto_folder.glob("*.ttl"))
-    problems += check_vocabulary(onto, declared, term_lists, onto_files, where="ontology")
-    problems += check_vocabulary(reference, declared, term_lists, [], where="reference")
-    shapes = bind_prefixes(Graph())
-    shape_files = sorted((onto_folder / "shapes").glob("*.ttl"))
-    for path in shape_files:
-        parse_file(path, shapes)
-    problems += check_vocabulary(shapes, declared, term_lists, shape_files, where="shapes")
 
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
@@ -149,7 +147,22 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
         clock.lap("validation")
     _describe(dataset, sources, version=ontology_version(onto), started=started, ingested=ingested)
     clock.lap("describe")
-    return BuildResult(dataset, sources, ingested=ingested)
+    return BuildResult(dataset, sources, ingested=ingested, statements=len(dataset))
+
+
+def load_schema(onto_folder: Path, reference: Graph) -> tuple[Graph, Graph, list[Problem]]:
+    """The ontology and the shapes, and what is wrong with their vocabulary and the reference's."""
+    onto = load_ontology(onto_folder)
+    term_lists = load_term_lists(onto_folder / "external")
+    declared = declared_terms(onto)
+    problems = check_vocabulary(onto, declared, term_lists, sorted(onto_folder.glob("*.ttl")), where="ontology")
+    problems += check_vocabulary(reference, declared, term_lists, [], where="reference")
+    shapes = bind_prefixes(Graph())
+    shape_files = sorted((onto_folder / "shapes").glob("*.ttl"))
+    for path in shape_files:
+        parse_file(path, shapes)
+    problems += check_vocabulary(shapes, declared, term_lists, shape_files, where="shapes")
+    return onto, shapes, problems
 
 
 class _Clock:
@@ -190,7 +203,24 @@ def _copy(source: Graph, target: Graph) -> None:
 
 def _describe(dataset: Dataset, sources: list[Source], *, version: str, started: datetime, ingested: list | None = None) -> None:
     """The DCAT/VoID description of the dataset and the PROV activity of this build."""
-    meta = dataset.graph(META_GRAPH)
+    sizes = {context.identifier: len(context) for context in dataset.graphs()
+             if context.identifier != META_GRAPH and len(context)}
+    classes: dict[URIRef, set] = {}
+    for context in dataset.graphs():
+        if context.identifier in sizes and context.identifier != ONTOLOGY_GRAPH:
+            for s, cls in context.subject_objects(RDF.type):
+                if isinstance(cls, URIRef):
+                    classes.setdefault(cls, set()).add(s)
+    entities = len(set().union(*classes.values())) if classes else 0
+    describe_into(dataset.graph(META_GRAPH), sources, version=version, started=started, ingested=ingested,
+                  sizes=sizes, classes={cls: len(members) for cls, members in classes.items()}, entities=entities)
+
+
+def describe_into(meta: Graph, sources: list[Source], *, version: str, started: datetime, ingested: list | None,
+                  sizes: dict, classes: dict, entities: int) -> None:
+    """The DCAT/VoID description, given the statements of each non-empty graph but the
+    description's own (``sizes``), the instances of each class outside the ontology
+    (``classes``) and of all of them (``entities``); and the PROV activity of this build."""
     build = mint("build", f"{__version__}-{started.strftime('%Y%m%dt%H%M%Sz')}")
     meta.add((DATASET, RDF.type, VOID.Dataset))
     meta.add((DATASET, RDF.type, DCAT.Dataset))
@@ -215,30 +245,21 @@ def _describe(dataset: Dataset, sources: list[Source], *, version: str, started:
     for item in ingested or []:
         meta.add((build, PROV.used, sheet_entity(item.id)))
         meta.add((sheet_entity(item.id), PK.sourceGraph, facts_graph(item.id)))
-    total = 0
-    classes: dict[URIRef, set] = {}
-    for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        name = context.identifier
-        if name == META_GRAPH or len(context) == 0:
-            continue
+    for name in sorted(sizes, key=str):
         subset = mint("dataset", "pilotkg", str(name).rsplit("/graph/", 1)[-1].replace("/", "-"))
         meta.add((DATASET, VOID.subset, subset))
         meta.add((subset, RDF.type, VOID.Dataset))
         meta.add((subset, DCTERMS.identifier, Literal(str(name))))
-        meta.add((subset, VOID.triples, Literal(len(context))))
-        total += len(context)
-        if name != ONTOLOGY_GRAPH:
-            for s, cls in context.subject_objects(RDF.type):
-                if isinstance(cls, URIRef):
-                    classes.setdefault(cls, set()).add(s)
-    meta.add((DATASET, VOID.triples, Literal(total)))
-    meta.add((DATASET, VOID.entities, Literal(len(set().union(*classes.values())) if classes else 0)))
+        meta.add((subset, VOID.triples, Literal(sizes[name])))
+    meta.add((DATASET, VOID.triples, Literal(sum(sizes.values()))))
+    meta.add((DATASET, VOID.entities, Literal(entities)))
+    names = bind_prefixes(Graph()).namespace_manager
     for cls in sorted(classes):
-        prefix, _, local = dataset.namespace_manager.compute_qname(cls)
+        prefix, _, local = names.compute_qname(cls)
         partition = mint("dataset", "pilotkg", "class", f"{prefix}-{local}")
         meta.add((DATASET, VOID.classPartition, partition))
         meta.add((partition, VOID["class"], cls))
-        meta.add((partition, VOID.entities, Literal(len(classes[cls]))))
+        meta.add((partition, VOID.entities, Literal(classes[cls])))
 
 
 def serialize(dataset: Dataset) -> dict[str, bytes]:
@@ -251,11 +272,40 @@ def serialize(dataset: Dataset) -> dict[str, bytes]:
     return {"pilotkg.trig": trig, "pilotkg.nq": nquads, "void.ttl": void}
 
 
-def build(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None) -> BuildResult:
-    """Assemble, check, and write ``pilotkg.trig``, ``pilotkg.nq`` and ``void.ttl`` to ``output``."""
+#: The build goes through the embedded store (:mod:`pilotkg.storebuild`) when its sources hold at
+#: least this many bytes of RDF (about 500,000 statements of Turtle), unless told otherwise;
+#: ``PILOTKG_STORE_BUILD_BYTES`` sets another threshold.
+STORE_BUILD_BYTES = 24 * 1024 * 1024
+
+
+def build_engine(data: Path | None, engine: str = "auto") -> str:
+    """``memory`` or ``store``: what ``engine`` (memory, store or auto) means for ``data``."""
+    if engine not in ("memory", "store", "auto"):
+        raise InputError(f"unknown build engine {engine!r}", hint="use memory, store or auto")
+    if engine != "auto":
+        return engine
+    from .storebuild import sources_size
+
+    threshold = os.environ.get("PILOTKG_STORE_BUILD_BYTES", "")
+    limit = int(threshold) if threshold.isdigit() else STORE_BUILD_BYTES
+    return "store" if sources_size(data or data_dir()) >= limit else "memory"
+
+
+def build(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None,
+          engine: str = "auto") -> BuildResult:
+    """Assemble, check, and write ``pilotkg.trig``, ``pilotkg.nq`` and ``void.ttl`` to ``output``:
+    in memory, or through the embedded store (``engine``: memory, store, or auto, which takes the
+    store above :data:`STORE_BUILD_BYTES` of sources)."""
+    if build_engine(data, engine) == "store":
+        from .storebuild import build_in_store
+
+        result = build_in_store(output, data, timings=timings)
+        result.engine = "store"
+        return result
     clock = _Clock(timings)
     result = assemble(data, timings=timings)
     clock.last = clock._now()
+    assert result.dataset is not None
     files = serialize(result.dataset)
     result.written = write_atomically((output / name, content) for name, content in files.items())
     clock.lap("write")

@@ -45,10 +45,11 @@ def _load_graph(args: argparse.Namespace, *, read_only: bool = True):
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(Path(args.output), Path(args.data) if args.data else None)
+    result = build(Path(args.output), Path(args.data) if args.data else None, engine=args.engine)
     for path in result.written:
         print(f"wrote {path}", file=sys.stderr)
-    print(f"built {len(result.dataset)} triples from {len(result.sources)} source(s)", file=sys.stderr)
+    print(f"built {result.statements} triples from {len(result.sources)} source(s)"
+          f"{' through the embedded store ' + str(result.store) if result.store else ''}", file=sys.stderr)
     if args.store and args.store != "memory":
         _push(args, Path(args.output) / "pilotkg.nq")
     return 0
@@ -146,7 +147,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .compliance import assess
     from .errors import InputError
     from .rdfio import write_atomically
     from .report import ALIASES, PICTURES, format_for, render, render_bytes, render_worksheet
@@ -163,15 +163,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise InputError(f"a {fmt} picture is a file: give --output FILE.{fmt}")
     if not targets:
         targets.append((fmt or "text", None))
-    from .store import as_dataset
-    from .validate import validate_with
+    from .validate import assess_with
 
-    store = _load_graph(args)
-    validation, note = validate_with(store, args.engine)
+    compliance, note = assess_with(_load_graph(args), args.engine)
+    validation = compliance.validation
     if note:
         print(f"validate: {note}", file=sys.stderr)
-    dataset, _ = as_dataset(store) if not hasattr(store, "graphs") else (store, None)
-    compliance = assess(dataset, validation)
     files = [(path, render_bytes(compliance, chosen)) for chosen, path in targets if path is not None]
     if args.worksheet:
         files.append((Path(args.worksheet), render_worksheet(compliance).encode("utf-8")))
@@ -423,6 +420,10 @@ def parser() -> argparse.ArgumentParser:
                                    "then write pilotkg.trig, pilotkg.nq and void.ttl atomically.")
     data_opts(b, dataset=False)
     b.add_argument("--output", "-o", metavar="DIR", default="out", help="output folder (default: out)")
+    b.add_argument("--engine", choices=("auto", "memory", "store"), default="auto",
+                   help="build in memory (rdflib), or through the embedded store (Oxigraph; it stays beside the files "
+                        "as pilotkg.oxigraph/ for later commands); auto (the default) takes the store when the sources "
+                        "hold 24 MiB of RDF or more")
     b.set_defaults(func=cmd_build)
 
     pu = sub.add_parser("push", help="load a built dataset into a store, named graphs kept, swapped in atomically",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
@@ -23,6 +23,12 @@ from . import __version__, querylib
 from .iri import mint
 from .namespaces import OA, PK, bind_prefixes
 from .validate import Validation, shape_requirement
+
+if TYPE_CHECKING:
+    from .store import OxigraphStore
+
+    #: What the assessment reads: the dataset in memory, or the embedded store in place.
+    Readable = Dataset | OxigraphStore
 
 EARL = Namespace("http://www.w3.org/ns/earl#")
 VALIDATION_GRAPH = mint("graph", "validation")
@@ -119,12 +125,12 @@ class Compliance:
         return next(c for c in row.cells if c.order == requirement_order)
 
 
-def _rows(graph: Graph, name: str, **params: str) -> list[dict[str, str]]:
+def _rows(graph: querylib.Queryable, name: str, **params: str) -> list[dict[str, str]]:
     result = cast(Iterable[ResultRow], querylib.run(graph, querylib.get(name), params))
     return [{k: str(v) for k, v in row.asdict().items()} for row in result]
 
 
-def _quotes_of(dataset: Dataset, node: Node) -> list[Evidence]:
+def _quotes_of(dataset: Readable, node: Node) -> list[Evidence]:
     found = []
     for quote in dataset.objects(node, PK.quote):
         for selector in dataset.objects(quote, OA.hasSelector):
@@ -136,13 +142,13 @@ def _quotes_of(dataset: Dataset, node: Node) -> list[Evidence]:
     return found
 
 
-def _verified(dataset: Dataset, quote: Node) -> bool:
+def _verified(dataset: Readable, quote: Node) -> bool:
     """Whether a quote's words were checked against its source's stored text (all but the
     spreadsheet quotes of unregistered documents)."""
     return (quote, PK.verified, Literal(False)) not in dataset
 
 
-def assess(dataset: Dataset, validation: Validation) -> Compliance:
+def assess(dataset: Readable, validation: Validation) -> Compliance:
     """The compliance matrix, cross-checks, gaps and industry pilots of ``dataset``."""
     shapes = validation.shapes
     rows: dict[str, PilotRow] = {}
@@ -228,7 +234,7 @@ CROSS_CHECKS = (
 SHAPES_NS = "https://w3id.org/pilotkg/shapes#"
 
 
-def _crosschecks(dataset: Dataset, validation: Validation, rows: dict[str, PilotRow]) -> list[CrossCheck]:
+def _crosschecks(dataset: Readable, validation: Validation, rows: dict[str, PilotRow]) -> list[CrossCheck]:
     """Each cross-check per pilot: agrees or contradicts when the source facts it needs are known
     (the shape decides), cannot tell when one is unknown, no element when there is nothing to check.
     An inference about the needed fact is reported beside, as such, never as the answer."""

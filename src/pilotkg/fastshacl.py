@@ -37,6 +37,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -59,22 +60,102 @@ MAX_LISTED_GRAPHS = 16
 SURROGATE = "urn:pilotkg:fastshacl:surrogate"
 
 
-def validate_fast(source: Any, shapes: Graph | None = None, *, conditions: bool = True) -> Any:
+def validate_fast(source: Any, shapes: Graph | None = None, *, conditions: bool = True,
+                  as_written: list[Any] | None = None) -> Any:
     """Validate with the fast engine; returns a :class:`pilotkg.validate.Validation`.
 
     ``source`` is an rdflib ``Dataset`` (its :func:`~pilotkg.validate.data_graph` is validated),
     an rdflib ``Graph`` (validated whole) or a :class:`~pilotkg.store.OxigraphStore`.
     ``conditions=False`` evaluates nested shapes as sets instead of SPARQL conditions (for
-    tests: both must give the same answer). Neither the data nor the shapes are changed."""
+    tests: both must give the same answer). ``as_written``, for a store, are pyoxigraph quads
+    whose literal the store holds in Oxigraph's form but the source wrote otherwise (the store
+    build finds them): they are validated as written, as pySHACL would read the files (see
+    :func:`written_literals`). Neither the data nor the shapes are changed."""
     from .validate import Validation, load_shapes, read_results
 
     shapes = shapes if shapes is not None else load_shapes()
     model = ShapesModel(shapes)
     _require_messages(model)
     data = open_data(source, model)
-    hits, conforms = Engine(model, data, conditions=conditions).run()
-    report = build_report(hits, conforms, model, data)
+    with _as_written(data, as_written or []):
+        hits, conforms = Engine(model, data, conditions=conditions).run()
+        report = build_report(hits, conforms, model, data)
     return Validation(conforms, report, read_results(report), shapes, Graph())
+
+
+def written_literals(quads: Iterable[Any]) -> list[Any]:
+    """Of ``quads`` (pyoxigraph, as parsed from the files), those whose literal Oxigraph would
+    store otherwise than written (``"1.50"^^xsd:decimal``, ``xsd:positiveInteger``, ``"x"@zh-Hans``):
+    the ``as_written`` of :func:`validate_fast`."""
+    listed = list(quads)
+    changed = canonical({to_rdflib(q.object) for q in listed})
+    return [q for q in listed if changed.get(to_rdflib(q.object), None) != to_rdflib(q.object)]
+
+
+@contextmanager
+def _as_written(data: StoreData, quads: list[Any]) -> Iterator[None]:
+    """For the time of a validation, each statement of ``quads`` in the store under a surrogate
+    of its literal as written (see ``_memory_data``), mapped back to that literal; then the store
+    as it was. SPARQL-based constraints that could read a surrogate run on a copy of the store
+    holding the literals as Oxigraph writes them."""
+    import pyoxigraph as ox
+
+    if not quads:
+        yield
+        return
+    store = data.store
+    if not data.options:  # the graphs to validate were copied into the default graph of a temporary store
+        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+    written = sorted({to_rdflib(q.object) for q in quads}, key=lambda x: x.n3())
+    forms = canonical(written)
+    surrogates = {lit: _surrogate(lit, i) for i, lit in enumerate(written)}
+    stored = {q: ox.Quad(q.subject, q.predicate, to_oxigraph(forms[to_rdflib(q.object)]), q.graph_name) for q in quads}
+    # a statement stays as stored where the source also wrote it in the stored form
+    asserted = set(quads)
+    removed = [s for s in set(stored.values()) if s not in asserted and s in store]
+    swapped = [ox.Quad(q.subject, q.predicate, surrogates[to_rdflib(q.object)], q.graph_name) for q in quads]
+    for quad in removed:
+        store.remove(quad)
+    store.extend(swapped)
+    data.originals = {to_rdflib(x): lit for lit, x in surrogates.items()}  # type: ignore[misc]
+    data.has_risky = True
+    data._terms.clear()
+    data.surrogate_predicates = {f"<{q.predicate.value}>" for q in quads}
+
+    def make_plain() -> StoreData:
+        dumped = io.BytesIO()
+        for graph in data.options.get("default_graph") or [None]:
+            store.dump(dumped, format=ox.RdfFormat.N_QUADS, **({"from_graph": graph} if graph is not None else {}))
+        copy = ox.Store()
+        copy.bulk_load(dumped.getvalue(), format=ox.RdfFormat.N_QUADS)
+        for quad in swapped:
+            copy.remove(quad)
+        copy.extend(removed)
+        made = StoreData(copy, {} if not data.options else {"use_default_graph_as_union": True})
+        restored = set(removed)
+        for lit, surrogate in surrogates.items():
+            key = to_oxigraph(forms[lit])
+            if key in made.row_map or any(q not in restored for q in copy.quads_for_pattern(None, None, key)):
+                made.ambiguous.add(key)
+            made.row_map[key] = surrogate
+        made.row_map = {k: v for k, v in made.row_map.items() if k not in made.ambiguous}
+        return made
+
+    data.make_plain = make_plain
+    try:
+        yield
+    finally:
+        for quad in swapped:
+            store.remove(quad)
+        store.extend(removed)
+
+
+def _surrogate(lit: Literal, i: int) -> Any:
+    """The stand-in of a literal Oxigraph would rewrite: unique, and telling itself apart."""
+    import pyoxigraph as ox
+
+    return (ox.Literal(f"{lit}\u2063{i}", language=lit.language.lower()) if lit.language
+            else ox.Literal(str(i), datatype=ox.NamedNode(SURROGATE)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,8 +319,7 @@ def _memory_data(source: Graph, model: ShapesModel) -> StoreData:
     surrogates: dict[Node, Any] = {}
     for i, lit in enumerate(sorted(changed, key=lambda x: x.n3())):
         assert isinstance(lit, Literal)
-        surrogates[lit] = (ox.Literal(f"{lit}\u2063{i}", language=lit.language.lower()) if lit.language
-                           else ox.Literal(str(i), datatype=ox.NamedNode(SURROGATE)))
+        surrogates[lit] = _surrogate(lit, i)
     nodes: dict[Node, Any] = {}
     literal = ox.Literal
 

@@ -27,7 +27,9 @@ import io
 import os
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -228,6 +230,33 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return len(self._store)
+
+    # rdflib's triple-pattern reading, over the union of the graphs (what pilotkg.compliance reads)
+
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        """Each statement matching ``(s, p, o)`` (None for any) once, in rdflib terms."""
+        s, p, o = (None if term is None else to_oxigraph(term) for term in pattern)
+        seen: set[tuple[Any, Any, Any]] = set()
+        for quad in self._store.quads_for_pattern(s, p, o, None):
+            triple = (quad.subject, quad.predicate, quad.object)
+            if triple not in seen:
+                seen.add(triple)
+                yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        return next(iter(self.triples(triple)), None) is not None
+
+    def objects(self, subject: Any = None, predicate: Any = None) -> Iterator[Any]:
+        return (o for _, _, o in self.triples((subject, predicate, None)))
+
+    def subjects(self, predicate: Any = None, object: Any = None) -> Iterator[Any]:
+        return (s for s, _, _ in self.triples((None, predicate, object)))
+
+    def value(self, subject: Any = None, predicate: Any = None, object: Any = None) -> Any:
+        """One term filling the pattern's single gap, or None (as rdflib's ``Graph.value``)."""
+        for s, p, o in self.triples((subject, predicate, object)):
+            return o if object is None else s if subject is None else p
+        return None
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
@@ -492,14 +521,126 @@ def open_store(location: str | Path | None = None, *, data: Path | None = None, 
     text = "" if location is None else str(location)
     if text.startswith(("http://", "https://")):
         return EndpointStore(text, credentials=options.credentials)
+    if location is not None and _above_threshold(Path(text)):
+        return dataset_store(Path(text))
     _memory_allowed()
     if location is None:
         from .build import assemble
 
-        return assemble(data).dataset
+        dataset = assemble(data).dataset
+        assert dataset is not None
+        return dataset
     from .rdfio import load_dataset
 
     return load_dataset(Path(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# A dataset file too large for memory: the embedded store beside it
+
+#: A dataset file of at least this many bytes (about 200,000 statements of N-Quads) is opened in
+#: the embedded store beside it rather than loaded into memory, unless ``--store`` says otherwise;
+#: ``PILOTKG_STORE_ABOVE_BYTES`` sets another threshold.
+STORE_ABOVE_BYTES = 32 * 1024 * 1024
+#: The store kept beside ``NAME.nq`` and ``NAME.trig`` is ``NAME.oxigraph/``.
+STORE_SUFFIX = ".oxigraph"
+#: The file in that store naming the dataset files it holds (name, size and modification time).
+STAMP_FILE = "pilotkg-dataset.json"
+
+
+def _above_threshold(path: Path) -> bool:
+    setting = os.environ.get("PILOTKG_STORE_ABOVE_BYTES", "")
+    limit = int(setting) if setting.isdigit() else STORE_ABOVE_BYTES
+    try:
+        return path.is_file() and path.stat().st_size >= limit
+    except OSError:
+        return False
+
+
+def _fingerprint(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def write_stamp(store_dir: Path, files: Iterable[Path]) -> None:
+    """Record in ``store_dir`` that it holds the dataset of each of ``files`` as they are now."""
+    import json
+
+    stamp = {"files": {path.name: _fingerprint(path) for path in files}}
+    (store_dir / STAMP_FILE).write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
+
+
+def _stamped(store_dir: Path, path: Path) -> bool:
+    import json
+
+    try:
+        stamp = json.loads((store_dir / STAMP_FILE).read_text(encoding="utf-8"))
+        return bool(stamp["files"].get(path.name) == _fingerprint(path))
+    except (OSError, ValueError, KeyError, AttributeError):
+        return False
+
+
+def replace_dir(staged: Path, target: Path) -> None:
+    """Move a finished store into place, the previous one out of the way first."""
+    old = None
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            target.rename(old / target.name)
+        staged.rename(target)
+    except OSError as exc:
+        raise StoreError(f"cannot move the store into place at {target}: {exc.strerror}") from exc
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def dataset_store(path: Path) -> OxigraphStore:
+    """The embedded store holding the dataset file ``path``: the one beside it (``NAME.oxigraph/``,
+    as the build leaves it) when its stamp says it holds this very file; otherwise one made now by
+    bulk-loading the file, kept beside it for the next time (or, where that folder cannot be
+    written, in a temporary folder removed at exit)."""
+    import atexit
+
+    from .rdfio import _format_of
+
+    if not path.is_file():
+        raise InputError("dataset not found", file=path, hint="run `pilotkg build` first, or pass --dataset")
+    fmt = _format_of(path)
+    if fmt not in ("trig", "nquads"):
+        raise InputError(f"a dataset must be TriG or N-Quads, not {fmt}", file=path)
+    beside = path.parent / f"{path.stem}{STORE_SUFFIX}"
+    if _stamped(beside, path):
+        return OxigraphStore(beside, read_only=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{beside.name}.", suffix=".tmp", dir=path.parent))
+        kept = True
+    except OSError:
+        staging = Path(tempfile.mkdtemp(prefix="pilotkg-dataset-"))
+        atexit.register(shutil.rmtree, staging, True)
+        kept = False
+    try:
+        import pyoxigraph as ox
+
+        store = OxigraphStore(staging)
+        try:
+            store.raw.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
+        except SyntaxError as exc:
+            raise InputError(f"not valid {fmt}: {exc.msg}", file=path, line=exc.lineno) from exc
+        store.raw.flush()
+        store.close()
+        del store
+        import gc
+
+        gc.collect()
+        if not kept:
+            return OxigraphStore(staging, read_only=True)
+        write_stamp(staging, [path])
+        replace_dir(staging, beside)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return OxigraphStore(beside, read_only=True)
 
 
 #: Set (to anything) to make every in-memory store an error: a test of a remote or embedded store

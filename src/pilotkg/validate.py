@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -157,6 +158,18 @@ def validate_with(store: object, engine: str = "auto") -> tuple[Validation, str 
         note = None
     dataset, copied = as_dataset(store)
     return validate(dataset), "; ".join(n for n in (copied, note) if n) or None
+
+
+def assess_with(store: object, engine: str = "auto") -> tuple[Any, str | None]:
+    """Validate ``store`` as :func:`validate_with` does and assess compliance with the six
+    requirements (a :class:`pilotkg.compliance.Compliance`), with the note for the user. The
+    assessment reads the store in place when it is in memory or embedded, else a copy in memory."""
+    from .compliance import assess
+    from .store import OxigraphStore, as_dataset
+
+    validation, note = validate_with(store, engine)
+    readable = store if isinstance(store, (Dataset, OxigraphStore)) else as_dataset(store)[0]
+    return assess(readable, validation), note  # type: ignore[arg-type]
 
 
 def shape_requirement(shapes: Graph, shape: Node) -> URIRef | None:

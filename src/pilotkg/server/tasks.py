@@ -193,13 +193,10 @@ def search_page(store: Any, text: str) -> Reply:
 
 
 def report_page(store: Any) -> bytes:
-    from ..compliance import assess
     from ..report import render_html
-    from ..store import as_dataset
-    from ..validate import validate
+    from ..validate import assess_with
 
-    dataset, _ = as_dataset(store)
-    return render_html(assess(dataset, validate(dataset))).encode("utf-8")
+    return render_html(assess_with(store)[0]).encode("utf-8")
 
 
 def cooperation_page(store: Any) -> bytes:

@@ -1,0 +1,404 @@
+"""``pilotkg build`` through the embedded store, for data too large for memory.
+
+The same build as :func:`pilotkg.build.assemble` (the same checks, closure, validation and
+description; the same files), with the data in an Oxigraph store instead of rdflib's memory:
+
+1. **load**: every file is parsed once (pyoxigraph's parser) and its statements go, a chunk of
+   250,000 at a time, into ``pilotkg.nq`` and ``pilotkg.trig`` and into the store by the bulk
+   loader, so that memory stays bounded by the chunk. The same pass
+   feeds the RDFS closure (:class:`pilotkg.closure.Closure`) and notes the IRIs each source's fact
+   files describe, for the evidence check. The files are written from the parsed terms, not from
+   the store, because Oxigraph keeps a literal's value rather than its lexical form
+   (``"1.50"^^xsd:decimal`` reads back as ``1.5``, ``xsd:positiveInteger`` as ``xsd:integer``):
+   the files keep the sources' forms. Planted problems of synthetic sources wait in a staging
+   graph of the store until the checks are done.
+2. **checks**: the build's checks, their inputs read by the queries of ``queries/storebuild/`` and
+   their verdicts given by the functions of :mod:`pilotkg.checks`, which the memory build uses
+   too: a problem is reported in the same words, file and line either way. Nothing is moved into
+   place when one is found.
+3. **closure**: the entailed statements, into the store and the files.
+4. **validation**: the fast SHACL engine on the store (:mod:`pilotkg.fastshacl`), and the EARL
+   assessments of :mod:`pilotkg.compliance`.
+5. **describe**: the DCAT/VoID description, its counts by query.
+
+The store is kept beside the files as ``pilotkg.oxigraph/``, stamped with the files it holds, so
+that later commands on ``pilotkg.nq`` or ``pilotkg.trig`` open it instead of loading the file
+again (:func:`pilotkg.store.dataset_store`). Every output, the store included, is staged and
+moved into place only when the whole build succeeded.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from .assets import data_dir, ontology_dir, queries_dir
+from .build import (
+    CLOSURE_GRAPH,
+    META_GRAPH,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    SHAPES_GRAPH,
+    BuildResult,
+    _Clock,
+    _now,
+    _refuse_synthetic_in_shipped_data,
+    describe_into,
+    load_schema,
+    ontology_version,
+)
+from .checks import check_described, check_evidence, check_quotes, check_terms, check_vocabulary
+from .closure import Closure
+from .errors import BuildError, InputError, OutputError, Problem
+from .ingested import asserted_graph, check_ingested, facts_graph, load_ingested
+from .iri import mint
+from .namespaces import ID, PREFIXES, bind_prefixes
+from .rdfio import staged_files
+from .reference import reference_graph
+from .sources import INFERENCES_FILE, PLANTED_FILE, Source, check_planted, discover, read_document, source_files
+from .store import STORE_SUFFIX, OxigraphStore, replace_dir, to_oxigraph, write_stamp
+
+#: Graphs a source's planted problems wait in until the checks are done.
+STAGING = "urn:pilotkg:build:"
+OUTPUTS = ("pilotkg.trig", "pilotkg.nq", "void.ttl")
+
+
+@dataclass
+class _Layout:
+    """Where one source folder's files go."""
+
+    folder: Path
+    files: list[Path]
+    inferences: Path | None
+    planted: Path | None
+    source: Source | None = None
+    graph: Any = None
+    planted_graph: Any = None
+    inferred: Any = None
+    #: the IRIs the fact files describe (pilotkg.checks.fact_subjects)
+    subjects: set[URIRef] = field(default_factory=set)
+
+
+def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None) -> BuildResult:
+    """Build through the embedded store; write ``pilotkg.trig``, ``pilotkg.nq``, ``void.ttl`` and
+    the store ``pilotkg.oxigraph/`` to ``output``. Raises :class:`BuildError` listing every
+    problem found, and leaves the previous output as it was."""
+    import pyoxigraph as ox
+
+    clock = _Clock(timings)
+    started = _now()
+    data = data or data_dir()
+    reference = reference_graph(data / "reference")
+    onto, shapes, problems = load_schema(ontology_dir(), reference)
+    folders = discover(data)
+    ingested = load_ingested(data)
+    created = not output.exists()
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".pilotkg{STORE_SUFFIX}.", suffix=".tmp", dir=output))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {output}: {exc.strerror}") from exc
+    store: OxigraphStore | None = None
+    targets = [output / name for name in OUTPUTS]
+    done = False
+    try:
+        with staged_files(targets) as (trig, nquads, void):
+            store = OxigraphStore(staging)
+            raw = store.raw
+            writer = _Writer(raw, trig, nquads)
+            closure = Closure(onto, iri_of=lambda t: t.value if type(t) is ox.NamedNode else None,
+                              is_literal=lambda t: type(t) is ox.Literal, make_iri=ox.NamedNode)
+            small = [(ONTOLOGY_GRAPH, onto, False), (REFERENCE_GRAPH, reference, True), (SHAPES_GRAPH, shapes, False)]
+            small += [(name, graph, feeds) for item in ingested
+                      for name, graph, feeds in ((facts_graph(item.id), item.facts, True),
+                                                 (asserted_graph(item.id), item.asserted, False)) if len(graph)]
+            for name, graph, feeds in small:
+                target = ox.NamedNode(str(name))
+                for s, p, o in graph:
+                    quad = ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
+                    if feeds:
+                        closure.feed(quad.subject, quad.predicate, quad.object)
+                    writer.add(quad)
+            layouts = [_load_source(writer, closure, folder) for folder in folders]
+            writer.flush()
+            raw.flush()
+            clock.lap("load")
+
+            sources = [_read_source(raw, layout) for layout in layouts]
+            _refuse_synthetic_in_shipped_data(data, sources)
+            problems += _check(raw, layouts, ingested, onto)
+            if problems:
+                raise BuildError(problems)
+            for layout in layouts:
+                if layout.planted_graph is not None:
+                    raw.extend([ox.Quad(q.subject, q.predicate, q.object, layout.graph)
+                                for q in raw.quads_for_pattern(None, None, None, layout.planted_graph)])
+                    raw.remove_graph(layout.planted_graph)
+            clock.lap("checks")
+
+            closure_graph = ox.NamedNode(str(CLOSURE_GRAPH))
+            for s, p, o in closure.statements():
+                writer.add(ox.Quad(s, p, o, closure_graph))
+            writer.flush()
+            clock.lap("closure")
+
+            from .compliance import VALIDATION_GRAPH, assess, earl_graph
+            from .fastshacl import validate_fast, written_literals
+
+            validation = validate_fast(store, as_written=written_literals(writer.rewritable))
+            validation.engine = "fast"
+            writer.graph(VALIDATION_GRAPH, earl_graph(assess(store, validation)))
+            clock.lap("validation")
+
+            meta = bind_prefixes(Graph())
+            sizes, classes, entities = _counts(raw)
+            describe_into(meta, sources, version=ontology_version(onto), started=started, ingested=ingested,
+                          sizes=sizes, classes=classes, entities=entities)
+            writer.graph(META_GRAPH, meta)
+            void.write(meta.serialize(format="turtle", encoding="utf-8"))
+            raw.flush()
+            statements = len(raw)
+            clock.lap("describe")
+            store.close()
+            store = None
+            gc.collect()
+        write_stamp(staging, targets[:2])
+        replace_dir(staging, output / f"pilotkg{STORE_SUFFIX}")
+        clock.lap("write")
+        done = True
+        return BuildResult(None, sources, written=targets, ingested=ingested, statements=statements,
+                           store=output / f"pilotkg{STORE_SUFFIX}")
+    finally:
+        if store is not None:
+            store.close()
+            del store
+            gc.collect()
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not done:
+            shutil.rmtree(output, ignore_errors=True)  # made for this build, holding nothing else
+
+
+class _Writer:
+    """Statements into the store and both files, a chunk at a time: each chunk is appended to
+    ``pilotkg.nq`` and ``pilotkg.trig`` by pyoxigraph's serialisers and handed to the store's bulk
+    loader as quads, so that blank nodes keep their names in all three; memory stays bounded by
+    the chunk."""
+
+    CHUNK = 250_000
+
+    def __init__(self, raw: Any, trig: BinaryIO, nquads: BinaryIO) -> None:
+        self.raw, self.trig, self.nquads = raw, trig, nquads
+        self.buffer: list[Any] = []
+        self.prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        #: statements whose literal Oxigraph may store otherwise than written (see
+        #: :func:`pilotkg.fastshacl.written_literals`), for the validation
+        self.rewritable: list[Any] = []
+
+    def add(self, quad: Any) -> None:
+        self.buffer.append(quad)
+        if len(self.buffer) >= self.CHUNK:
+            self.flush()
+
+    def extend(self, quads: list[Any]) -> None:
+        self.buffer.extend(quads)
+        if len(self.buffer) >= self.CHUNK:
+            self.flush()
+
+    def flush(self, *, store: bool = True) -> None:
+        import pyoxigraph as ox
+
+        if not self.buffer:
+            return
+        self.rewritable += [q for q in self.buffer if type(q.object) is ox.Literal and _rewritable(q.object)]
+        ox.serialize(self.buffer, self.nquads, format=ox.RdfFormat.N_QUADS)
+        ox.serialize(self.buffer, self.trig, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
+        if store:  # the quads themselves, not their text: a parser would give their blank nodes new names
+            (self.raw.bulk_extend if len(self.buffer) >= BULK_QUADS else self.raw.extend)(self.buffer)
+        self.buffer = []
+
+    def graph(self, name: URIRef, graph: Graph) -> None:
+        """A graph the build made, whole."""
+        import pyoxigraph as ox
+
+        self.flush()
+        target = ox.NamedNode(str(name))
+        self.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph])
+        self.flush()
+
+
+_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def _rewritable(literal: Any) -> bool:
+    """Whether Oxigraph might store this literal otherwise than written (a cheap first sieve:
+    every typed literal but a string or an integer written canonically)."""
+    datatype = literal.datatype.value
+    return datatype not in _PLAIN and not (datatype == _INTEGER and _CANONICAL_INTEGER.fullmatch(literal.value))
+
+
+#: Below this many statements a chunk goes into the store by a plain transaction: the bulk
+#: loader writes new index files at every call, which costs more than it saves on small inputs.
+BULK_QUADS = 50_000
+
+
+def _parse(path: Path) -> list[Any]:
+    import pyoxigraph as ox
+
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise InputError(f"not valid turtle: {exc.msg}", file=path, line=exc.lineno,
+                         hint="correct the syntax at that line; Oxigraph's message is quoted") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=path) from exc
+
+
+def _load_source(writer: _Writer, closure: Closure, folder: Path) -> _Layout:
+    """One source folder, parsed once: into the store and the files, fed to the closure, and the
+    IRIs its fact files describe noted for the evidence check. Planted problems wait in a
+    staging graph of the store until the checks are done (the files have them in place)."""
+    import pyoxigraph as ox
+
+    files = source_files(folder)
+    inferences = folder / INFERENCES_FILE
+    planted = folder / PLANTED_FILE
+    layout = _Layout(folder, files, inferences if inferences.is_file() else None, planted if planted.is_file() else None)
+    slug = folder.name
+    layout.graph = graph = ox.NamedNode(str(mint("graph", "source", slug)))
+    for index, path in enumerate(files):
+        triples = _parse(path)
+        if index:  # a fact file, not the metadata
+            layout.subjects.update(URIRef(t.subject.value) for t in triples if type(t.subject) is ox.NamedNode)
+        for t in triples:
+            closure.feed(t.subject, t.predicate, t.object)
+        writer.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+    if layout.inferences:
+        layout.inferred = ox.NamedNode(str(mint("graph", "inferred", slug)))
+        writer.extend([ox.Quad(t.subject, t.predicate, t.object, layout.inferred) for t in _parse(layout.inferences)])
+    if layout.planted:
+        triples = _parse(layout.planted)
+        for t in triples:
+            closure.feed(t.subject, t.predicate, t.object)
+        layout.planted_graph = ox.NamedNode(f"{STAGING}planted:{slug}")
+        writer.flush()
+        writer.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+        writer.flush(store=False)
+        writer.raw.extend([ox.Quad(t.subject, t.predicate, t.object, layout.planted_graph) for t in triples])
+    return layout
+
+
+def _query(raw: Any, name: str, graphs: list[Any] | None = None, bindings: dict[str, Any] | None = None) -> Any:
+    """One of the build's queries (``queries/storebuild/NAME.rq``), over ``graphs`` as its default
+    graph (all of them when None), with variables bound to terms (never spliced into the text)."""
+    import pyoxigraph as ox
+
+    text = (queries_dir() / "storebuild" / f"{name}.rq").read_text(encoding="utf-8")
+    options: dict[str, Any] = {"default_graph": graphs} if graphs is not None else {"use_default_graph_as_union": True}
+    return raw.query(text, substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()}, **options)
+
+
+def _read_source(raw: Any, layout: _Layout) -> Source:
+    """The source as the checks read it: its evidence (quotes, selectors, paragraphs, document,
+    pk:quote links) in a small rdflib graph, its document and its checked text."""
+    from .store import to_rdflib
+
+    evidence = bind_prefixes(Graph())
+    for triple in _query(raw, "evidence", [layout.graph]):
+        evidence.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    folder = layout.folder
+    document, text = read_document(folder.name, folder, evidence)
+    files = list(layout.files) + ([layout.inferences] if layout.inferences else [])
+    layout.source = Source(folder.name, folder, document, text, evidence, bind_prefixes(Graph()), files)
+    if layout.planted:
+        check_planted(layout.source)
+    return layout.source
+
+
+def _check(raw: Any, layouts: list[_Layout], ingested: list, onto: Graph) -> list[Problem]:
+    """The memory build's checks of the sources and the ingested files, on the store."""
+    import pyoxigraph as ox
+
+    from .checks import declared_terms, load_term_lists
+
+    term_lists = load_term_lists(ontology_dir() / "external")
+    declared = declared_terms(onto)
+    instances = ox.Literal(str(ID))
+    problems: list[Problem] = []
+
+    def terms(graphs: list[Any]) -> set[URIRef]:
+        return {URIRef(row["term"].value) for row in _query(raw, "vocabulary", graphs, {"instances": instances})
+                if isinstance(row["term"], ox.NamedNode)}
+
+    for layout in layouts:
+        source = layout.source
+        assert source is not None
+        problems += check_quotes(source)
+        problems += check_evidence(source, layout.subjects)
+        problems += check_terms(terms([layout.graph]), declared, term_lists, source.files, where=source.slug)
+        if layout.inferred is not None:
+            problems += check_terms(terms([layout.inferred]), declared, term_lists, source.files, where=source.slug)
+        if layout.planted_graph is not None:
+            problems += check_terms(terms([layout.planted_graph]), declared, term_lists, [layout.folder / PLANTED_FILE],
+                                    where=source.slug)
+    for item in ingested:
+        for graph in (item.facts, item.asserted):
+            problems += check_vocabulary(graph, declared, term_lists, [item.path], where=item.id)
+
+    excluded = {str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH)}  # and the inferences: the memory build's union
+    typed = {q.subject.value for q in raw.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None)
+             if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode)
+             and q.graph_name.value not in excluded and "/graph/inferred/" not in q.graph_name.value}
+
+    def described(node: URIRef) -> bool:
+        return str(node) in typed
+
+    def pointed(graphs: list[Any]) -> set[URIRef]:
+        return {URIRef(row["o"].value) for row in _query(raw, "instance-objects", graphs, {"instances": instances})}
+
+    for layout in layouts:
+        source = layout.source
+        assert source is not None
+        problems += check_described(pointed([layout.graph]), described, source)
+        for graph in (layout.planted_graph, layout.inferred):
+            if graph is not None:
+                problems += check_described(pointed([graph]), described, source)
+    for item in ingested:
+        problems += check_ingested(item, described, [layout.source for layout in layouts if layout.source])
+    return problems
+
+
+def _counts(raw: Any) -> tuple[dict[URIRef, int], dict[URIRef, int], int]:
+    """The statements of each graph but the description's, the instances of each class, and
+    all typed instances, for the VoID description."""
+    import pyoxigraph as ox
+
+    sizes = {URIRef(row["graph"].value): int(row["statements"].value) for row in _query(raw, "graph-sizes")
+             if row["graph"].value != str(META_GRAPH)}
+    exclude = {"ontology": ox.NamedNode(str(ONTOLOGY_GRAPH)), "meta": ox.NamedNode(str(META_GRAPH))}
+    classes = {URIRef(row["class"].value): int(row["instances"].value) for row in _query(raw, "class-sizes", None, exclude)}
+    entities = next(iter(_query(raw, "entities", None, exclude)))["entities"]
+    return sizes, classes, int(entities.value)
+
+
+def sources_size(data: Path) -> int:
+    """The bytes of RDF a build of ``data`` reads (its sources and ingested files), to choose
+    between the memory and the store build."""
+    total = 0
+    for folder in (data / "sources", data / "ingested"):
+        if folder.is_dir():
+            total += sum(p.stat().st_size for p in folder.rglob("*") if p.suffix in (".ttl", ".trig") and p.is_file())
+    return total
+
+
+__all__ = ["build_in_store", "sources_size"]
+
