@@ -166,13 +166,15 @@ def load_schema(onto_folder: Path, reference: Graph) -> tuple[Graph, Graph, list
 
 
 class _Clock:
-    """Seconds per phase, into ``timings`` when one is given (nothing is kept otherwise)."""
+    """Seconds per phase, into ``timings`` when one is given (nothing is kept otherwise), and the
+    peak memory of the process so far at the end of each phase, in MB, into ``peaks``."""
 
-    def __init__(self, timings: dict[str, float] | None) -> None:
+    def __init__(self, timings: dict[str, float] | None, peaks: dict[str, float] | None = None) -> None:
         import time
 
         self._now = time.perf_counter
         self.timings = timings
+        self.peaks = peaks
         self.last = self._now()
 
     def lap(self, phase: str) -> None:
@@ -180,6 +182,10 @@ class _Clock:
             now = self._now()
             self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
             self.last = now
+        if self.peaks is not None:
+            import resource
+
+            self.peaks[phase] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _refuse_synthetic_in_shipped_data(data: Path, sources: list[Source]) -> None:
@@ -292,14 +298,14 @@ def build_engine(data: Path | None, engine: str = "auto") -> str:
 
 
 def build(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None,
-          engine: str = "auto") -> BuildResult:
+          engine: str = "auto", peaks: dict[str, float] | None = None) -> BuildResult:
     """Assemble, check, and write ``pilotkg.trig``, ``pilotkg.nq`` and ``void.ttl`` to ``output``:
     in memory, or through the embedded store (``engine``: memory, store, or auto, which takes the
     store above :data:`STORE_BUILD_BYTES` of sources)."""
     if build_engine(data, engine) == "store":
         from .storebuild import build_in_store
 
-        result = build_in_store(output, data, timings=timings)
+        result = build_in_store(output, data, timings=timings, peaks=peaks)
         result.engine = "store"
         return result
     clock = _Clock(timings)

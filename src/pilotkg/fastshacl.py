@@ -88,8 +88,11 @@ def written_literals(quads: Iterable[Any]) -> list[Any]:
     store otherwise than written (``"1.50"^^xsd:decimal``, ``xsd:positiveInteger``, ``"x"@zh-Hans``):
     the ``as_written`` of :func:`validate_fast`."""
     listed = list(quads)
-    changed = canonical({to_rdflib(q.object) for q in listed})
-    return [q for q in listed if changed.get(to_rdflib(q.object), None) != to_rdflib(q.object)]
+    literals = {q.object for q in listed}  # pyoxigraph terms: no conversion for the many repeats
+    originals = {lit: to_rdflib(lit) for lit in literals}
+    stored = canonical(originals.values())
+    rewritten = {lit for lit, original in originals.items() if stored.get(original, original) != original}
+    return [q for q in listed if q.object in rewritten]
 
 
 @contextmanager

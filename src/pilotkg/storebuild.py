@@ -35,7 +35,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -85,15 +85,47 @@ class _Layout:
     inferred: Any = None
     #: the IRIs the fact files describe (pilotkg.checks.fact_subjects)
     subjects: set[URIRef] = field(default_factory=set)
+    #: what the source's files use: its facts and metadata, its inferences, its planted problems
+    facts: _Uses = field(default_factory=lambda: _Uses())
+    inferred_uses: _Uses = field(default_factory=lambda: _Uses())
+    planted_uses: _Uses = field(default_factory=lambda: _Uses())
 
 
-def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None) -> BuildResult:
+class _Uses:
+    """What some graph uses, noted as its files are parsed: its vocabulary IRIs (as
+    :func:`pilotkg.checks.vocabulary_terms` finds them) and the instance IRIs it points to."""
+
+    INSTANCES = str(ID)
+
+    def __init__(self) -> None:
+        self.terms: set[str] = set()
+        self.objects: set[str] = set()
+
+    def note(self, triples: list[Any]) -> None:
+        import pyoxigraph as ox
+
+        named = ox.NamedNode
+        objects = {t.object.value for t in triples if type(t.object) is named}
+        subjects = {t.subject.value for t in triples if type(t.subject) is named}
+        self.terms |= {t.predicate.value for t in triples}
+        self.terms |= {iri for iri in objects | subjects if not iri.startswith(self.INSTANCES)}
+        self.objects |= {iri for iri in objects if iri.startswith(self.INSTANCES)}
+
+    def vocabulary(self) -> set[URIRef]:
+        return {URIRef(iri) for iri in self.terms}
+
+    def instances(self) -> set[URIRef]:
+        return {URIRef(iri) for iri in self.objects}
+
+
+def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None,
+                   peaks: dict[str, float] | None = None) -> BuildResult:
     """Build through the embedded store; write ``pilotkg.trig``, ``pilotkg.nq``, ``void.ttl`` and
     the store ``pilotkg.oxigraph/`` to ``output``. Raises :class:`BuildError` listing every
     problem found, and leaves the previous output as it was."""
     import pyoxigraph as ox
 
-    clock = _Clock(timings)
+    clock = _Clock(timings, peaks)
     started = _now()
     data = data or data_dir()
     reference = reference_graph(data / "reference")
@@ -121,6 +153,8 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
                       for name, graph, feeds in ((facts_graph(item.id), item.facts, True),
                                                  (asserted_graph(item.id), item.asserted, False)) if len(graph)]
             for name, graph, feeds in small:
+                if name not in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
+                    writer.typed.update(str(s) for s in graph.subjects(RDF.type) if isinstance(s, URIRef))
                 target = ox.NamedNode(str(name))
                 for s, p, o in graph:
                     quad = ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
@@ -134,7 +168,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
 
             sources = [_read_source(raw, layout) for layout in layouts]
             _refuse_synthetic_in_shipped_data(data, sources)
-            problems += _check(raw, layouts, ingested, onto)
+            problems += _check(layouts, ingested, onto, writer.typed)
             if problems:
                 raise BuildError(problems)
             for layout in layouts:
@@ -201,6 +235,9 @@ class _Writer:
         #: statements whose literal Oxigraph may store otherwise than written (see
         #: :func:`pilotkg.fastshacl.written_literals`), for the validation
         self.rewritable: list[Any] = []
+        #: the IRIs typed in the graphs the reference check reads (all but the ontology, the
+        #: shapes and the inferences)
+        self.typed: set[str] = set()
 
     def add(self, quad: Any) -> None:
         self.buffer.append(quad)
@@ -248,7 +285,7 @@ def _rewritable(literal: Any) -> bool:
 
 #: Below this many statements a chunk goes into the store by a plain transaction: the bulk
 #: loader writes new index files at every call, which costs more than it saves on small inputs.
-BULK_QUADS = 50_000
+BULK_QUADS = 5_000
 
 
 def _parse(path: Path) -> list[Any]:
@@ -261,6 +298,14 @@ def _parse(path: Path) -> list[Any]:
                          hint="correct the syntax at that line; Oxigraph's message is quoted") from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=path) from exc
+
+
+def _note_typed(typed: set[str], triples: list[Any]) -> None:
+    """The IRIs given an rdf:type (what pilotkg.checks.check_references calls described)."""
+    import pyoxigraph as ox
+
+    rdf_type = ox.NamedNode(str(RDF.type))
+    typed.update(t.subject.value for t in triples if t.predicate == rdf_type and type(t.subject) is ox.NamedNode)
 
 
 def _load_source(writer: _Writer, closure: Closure, folder: Path) -> _Layout:
@@ -279,14 +324,20 @@ def _load_source(writer: _Writer, closure: Closure, folder: Path) -> _Layout:
         triples = _parse(path)
         if index:  # a fact file, not the metadata
             layout.subjects.update(URIRef(t.subject.value) for t in triples if type(t.subject) is ox.NamedNode)
+        _note_typed(writer.typed, triples)
+        layout.facts.note(triples)
         for t in triples:
             closure.feed(t.subject, t.predicate, t.object)
         writer.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     if layout.inferences:
         layout.inferred = ox.NamedNode(str(mint("graph", "inferred", slug)))
-        writer.extend([ox.Quad(t.subject, t.predicate, t.object, layout.inferred) for t in _parse(layout.inferences)])
+        triples = _parse(layout.inferences)
+        layout.inferred_uses.note(triples)
+        writer.extend([ox.Quad(t.subject, t.predicate, t.object, layout.inferred) for t in triples])
     if layout.planted:
         triples = _parse(layout.planted)
+        _note_typed(writer.typed, triples)
+        layout.planted_uses.note(triples)
         for t in triples:
             closure.feed(t.subject, t.predicate, t.object)
         layout.planted_graph = ox.NamedNode(f"{STAGING}planted:{slug}")
@@ -309,12 +360,8 @@ def _query(raw: Any, name: str, graphs: list[Any] | None = None, bindings: dict[
 
 def _read_source(raw: Any, layout: _Layout) -> Source:
     """The source as the checks read it: its evidence (quotes, selectors, paragraphs, document,
-    pk:quote links) in a small rdflib graph, its document and its checked text."""
-    from .store import to_rdflib
-
-    evidence = bind_prefixes(Graph())
-    for triple in _query(raw, "evidence", [layout.graph]):
-        evidence.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    pk:quote links), its document and its checked text."""
+    evidence = cast(Graph, _Evidence(_query(raw, "evidence", [layout.graph])))
     folder = layout.folder
     document, text = read_document(folder.name, folder, evidence)
     files = list(layout.files) + ([layout.inferences] if layout.inferences else [])
@@ -324,54 +371,82 @@ def _read_source(raw: Any, layout: _Layout) -> Source:
     return layout.source
 
 
-def _check(raw: Any, layouts: list[_Layout], ingested: list, onto: Graph) -> list[Problem]:
-    """The memory build's checks of the sources and the ingested files, on the store."""
-    import pyoxigraph as ox
+class _Evidence:
+    """The reads of an rdflib ``Graph`` that the checks make (``value``, ``objects``,
+    ``subjects`` of a predicate and object, membership), over pyoxigraph triples: only the terms
+    read are converted to rdflib's, which is most of the checks' time on a large source."""
 
+    def __init__(self, triples: Iterator[Any]) -> None:
+        self.spo: dict[Any, dict[Any, list[Any]]] = {}
+        self.pos: dict[tuple[Any, Any], list[Any]] = {}
+        for t in triples:
+            self.spo.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
+            self.pos.setdefault((t.predicate, t.object), []).append(t.subject)
+        self._ox: dict[Any, Any] = {}
+        self._rdf: dict[Any, Any] = {}
+
+    def _to_ox(self, term: Any) -> Any:
+        found = self._ox.get(term)
+        if found is None:
+            found = self._ox[term] = to_oxigraph(term)
+        return found
+
+    def _to_rdf(self, term: Any) -> Any:
+        from .store import to_rdflib
+
+        found = self._rdf.get(term)
+        if found is None:
+            found = self._rdf[term] = to_rdflib(term)
+        return found
+
+    def objects(self, subject: Any = None, predicate: Any = None) -> Iterator[Any]:
+        assert subject is not None and predicate is not None, "the checks read objects of a subject and a predicate"
+        return (self._to_rdf(o) for o in self.spo.get(self._to_ox(subject), {}).get(self._to_ox(predicate), ()))
+
+    def subjects(self, predicate: Any = None, object: Any = None) -> Iterator[Any]:
+        assert predicate is not None and object is not None, "the checks read subjects of a predicate and an object"
+        return (self._to_rdf(s) for s in self.pos.get((self._to_ox(predicate), self._to_ox(object)), ()))
+
+    def value(self, subject: Any = None, predicate: Any = None) -> Any:
+        if subject is None:
+            return None
+        return next(self.objects(subject, predicate), None)
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        s, p, o = (self._to_ox(term) for term in triple)
+        return o in self.spo.get(s, {}).get(p, ())
+
+
+def _check(layouts: list[_Layout], ingested: list, onto: Graph, typed: set[str]) -> list[Problem]:
+    """The memory build's checks of the sources and the ingested files, on what the load noted."""
     from .checks import declared_terms, load_term_lists
 
     term_lists = load_term_lists(ontology_dir() / "external")
     declared = declared_terms(onto)
-    instances = ox.Literal(str(ID))
     problems: list[Problem] = []
-
-    def terms(graphs: list[Any]) -> set[URIRef]:
-        return {URIRef(row["term"].value) for row in _query(raw, "vocabulary", graphs, {"instances": instances})
-                if isinstance(row["term"], ox.NamedNode)}
-
     for layout in layouts:
         source = layout.source
         assert source is not None
         problems += check_quotes(source)
         problems += check_evidence(source, layout.subjects)
-        problems += check_terms(terms([layout.graph]), declared, term_lists, source.files, where=source.slug)
-        if layout.inferred is not None:
-            problems += check_terms(terms([layout.inferred]), declared, term_lists, source.files, where=source.slug)
-        if layout.planted_graph is not None:
-            problems += check_terms(terms([layout.planted_graph]), declared, term_lists, [layout.folder / PLANTED_FILE],
+        problems += check_terms(layout.facts.vocabulary(), declared, term_lists, source.files, where=source.slug)
+        problems += check_terms(layout.inferred_uses.vocabulary(), declared, term_lists, source.files, where=source.slug)
+        if layout.planted:
+            problems += check_terms(layout.planted_uses.vocabulary(), declared, term_lists, [layout.planted],
                                     where=source.slug)
     for item in ingested:
         for graph in (item.facts, item.asserted):
             problems += check_vocabulary(graph, declared, term_lists, [item.path], where=item.id)
 
-    excluded = {str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH)}  # and the inferences: the memory build's union
-    typed = {q.subject.value for q in raw.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None)
-             if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode)
-             and q.graph_name.value not in excluded and "/graph/inferred/" not in q.graph_name.value}
-
     def described(node: URIRef) -> bool:
         return str(node) in typed
-
-    def pointed(graphs: list[Any]) -> set[URIRef]:
-        return {URIRef(row["o"].value) for row in _query(raw, "instance-objects", graphs, {"instances": instances})}
 
     for layout in layouts:
         source = layout.source
         assert source is not None
-        problems += check_described(pointed([layout.graph]), described, source)
-        for graph in (layout.planted_graph, layout.inferred):
-            if graph is not None:
-                problems += check_described(pointed([graph]), described, source)
+        problems += check_described(layout.facts.instances(), described, source)
+        problems += check_described(layout.planted_uses.instances(), described, source)
+        problems += check_described(layout.inferred_uses.instances(), described, source)
     for item in ingested:
         problems += check_ingested(item, described, [layout.source for layout in layouts if layout.source])
     return problems
