@@ -69,6 +69,7 @@ class Closure:
         self.derived: list[tuple[Any, Any, Any]] = []
         self.types: dict[Any, set[str]] = {}
         self._iris: dict[str, Any] = {}
+        self._plans: dict[Any, tuple[bool, tuple[Any, ...], bool, tuple[str, ...], tuple[str, ...]]] = {}
 
     def _iri(self, iri: str) -> Any:
         term = self._iris.get(iri)
@@ -76,24 +77,37 @@ class Closure:
             term = self._iris[iri] = self.make_iri(iri)
         return term
 
-    def feed(self, s: Any, p: Any, o: Any) -> None:
+    def _plan(self, p: Any) -> tuple[bool, tuple[Any, ...], bool, tuple[str, ...], tuple[str, ...]]:
+        """What a predicate entails, worked out once per predicate: whether its statements may
+        be repeated by the closure, its super-properties (as terms), whether it is rdf:type, and
+        the classes its subjects and (non-literal) objects get."""
         predicate = self.iri_of(p)
         assert predicate is not None  # predicates are IRIs
-        if predicate in self.targets:
+        supers = tuple(self.super_properties.get(predicate, ()))
+        props = (predicate, *supers)
+        domains = tuple(sorted(set().union(*(self.domains.get(prop, ()) for prop in props))))
+        ranges = tuple(sorted(set().union(*(self.ranges.get(prop, ()) for prop in props))))
+        plan = (predicate in self.targets, tuple(self._iri(sup) for sup in supers), predicate == self.TYPE, domains, ranges)
+        self._plans[p] = plan
+        return plan
+
+    def feed(self, s: Any, p: Any, o: Any) -> None:
+        plan = self._plans.get(p)
+        if plan is None:
+            plan = self._plan(p)
+        target, supers, typing, domains, ranges = plan
+        if target:
             self.asserted.add((s, p, o))
-        supers = self.super_properties.get(predicate, ())
         for sup in supers:
-            self.derived.append((s, self._iri(sup), o))
-        if predicate == self.TYPE:
+            self.derived.append((s, sup, o))
+        if typing:
             cls = self.iri_of(o)
             if cls is not None:
                 self.types.setdefault(s, set()).add(cls)
-        for prop in (predicate, *supers):
-            for cls in self.domains.get(prop, ()):
-                self.types.setdefault(s, set()).add(cls)
-            if not self.is_literal(o):
-                for cls in self.ranges.get(prop, ()):
-                    self.types.setdefault(o, set()).add(cls)
+        if domains:
+            self.types.setdefault(s, set()).update(domains)
+        if ranges and not self.is_literal(o):
+            self.types.setdefault(o, set()).update(ranges)
 
     def statements(self) -> Iterator[tuple[Any, Any, Any]]:
         """The entailed statements about instances (IRIs under the instance namespace) that no
