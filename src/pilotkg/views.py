@@ -323,10 +323,11 @@ def layout(view: View, *, seed: int = 7) -> None:
         side = unit * (math.sqrt(len(part)) * 2.2 if len(part) > 1 else 1.0)
         if len(part) == 1:
             local = {part[0]: (0.0, 0.0)}
+        elif len(part) > FORCE_LAYOUT_LIMIT:
+            local = _sunflower(part)
         else:
             sub = graph.subgraph(part)
-            local = {n: (float(p[0]), float(p[1])) for n, p in
-                     nx.spring_layout(sub, seed=seed, iterations=100 if len(part) <= 2000 else 40).items()}
+            local = {n: (float(p[0]), float(p[1])) for n, p in nx.spring_layout(sub, seed=seed, iterations=100 if len(part) <= 500 else 50).items()}
         if x > 0 and x + side > row_width:
             x, y, row_height = 0.0, y + row_height + unit, 0.0
         for node, (px, py) in local.items():
@@ -335,6 +336,20 @@ def layout(view: View, *, seed: int = 7) -> None:
         row_height = max(row_height, side)
     for node in view.nodes:
         node.x, node.y = round(placed[node.id][0], 1), round(placed[node.id][1], 1)
+
+
+#: Components of more nodes than this are not laid out force-directed (networkx takes minutes from
+#: a few thousand nodes) but placed on a sunflower spiral in IRI order: the HTML page and the
+#: pictures show such views aggregated anyway, and Gephi or Cytoscape lay out what they import.
+FORCE_LAYOUT_LIMIT = 1000
+
+
+def _sunflower(nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """Evenly spread points in the unit disc (Vogel's spiral), one per node, in the given order."""
+    golden = math.pi * (3 - math.sqrt(5))
+    count = len(nodes)
+    return {node: (math.sqrt((i + 0.5) / count) * math.cos(i * golden), math.sqrt((i + 0.5) / count) * math.sin(i * golden))
+            for i, node in enumerate(nodes)}
 
 
 def aggregate(view: View, threshold: int = AGGREGATE_THRESHOLD) -> View:
