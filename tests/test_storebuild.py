@@ -87,6 +87,8 @@ def test_the_store_the_build_leaves_answers_like_memory(both: tuple[Path, Path])
     memory, store = both
     stamp = (store / "pilotkg.oxigraph" / STAMP_FILE).read_text(encoding="utf-8")
     assert "pilotkg.nq" in stamp and "pilotkg.trig" in stamp
+    writable = OxigraphStore(store / "pilotkg.oxigraph")  # the build released the store: it can be opened for writing
+    writable.close()
     embedded = dataset_store(store / "pilotkg.nq")
     assert embedded.path == store / "pilotkg.oxigraph"  # the build's store, not a new load
     in_memory = open_store(memory / "pilotkg.nq")
