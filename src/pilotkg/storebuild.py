@@ -12,14 +12,14 @@ description; the same files), with the data in an Oxigraph store instead of rdfl
    (``"1.50"^^xsd:decimal`` reads back as ``1.5``, ``xsd:positiveInteger`` as ``xsd:integer``):
    the files keep the sources' forms. Planted problems of synthetic sources wait in a staging
    graph of the store until the checks are done.
-2. **checks**: the build's checks, their inputs read by the queries of ``queries/storebuild/`` and
-   their verdicts given by the functions of :mod:`pilotkg.checks`, which the memory build uses
-   too: a problem is reported in the same words, file and line either way. Nothing is moved into
-   place when one is found.
+2. **checks**: the build's checks, on what the load noted of each source (its evidence, its
+   vocabulary, the instances it points to, the IRIs typed anywhere), their verdicts given by the
+   functions of :mod:`pilotkg.checks`, which the memory build uses too: a problem is reported in
+   the same words, file and line either way. Nothing is moved into place when one is found.
 3. **closure**: the entailed statements, into the store and the files.
 4. **validation**: the fast SHACL engine on the store (:mod:`pilotkg.fastshacl`), and the EARL
    assessments of :mod:`pilotkg.compliance`.
-5. **describe**: the DCAT/VoID description, its counts by query.
+5. **describe**: the DCAT/VoID description, its counts by the queries in ``queries/storebuild/``.
 
 The store is kept beside the files as ``pilotkg.oxigraph/``, stamped with the files it holds, so
 that later commands on ``pilotkg.nq`` or ``pilotkg.trig`` open it instead of loading the file
@@ -61,7 +61,7 @@ from .closure import Closure
 from .errors import BuildError, InputError, OutputError, Problem
 from .ingested import asserted_graph, check_ingested, facts_graph, load_ingested
 from .iri import mint
-from .namespaces import ID, PREFIXES, bind_prefixes
+from .namespaces import ID, OA, PK, PREFIXES, bind_prefixes
 from .rdfio import staged_files
 from .reference import reference_graph
 from .sources import INFERENCES_FILE, PLANTED_FILE, Source, check_planted, discover, read_document, source_files
@@ -86,6 +86,8 @@ class _Layout:
     inferred: Any = None
     #: the IRIs the fact files describe (pilotkg.checks.fact_subjects)
     subjects: set[URIRef] = field(default_factory=set)
+    #: the statements the quote and evidence checks read (see :func:`_evidence_predicates`)
+    evidence: list[Any] = field(default_factory=list)
     #: what the source's files use: its facts and metadata, its inferences, its planted problems
     facts: _Uses = field(default_factory=lambda: _Uses())
     inferred_uses: _Uses = field(default_factory=lambda: _Uses())
@@ -170,7 +172,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             raw.flush()
             clock.lap("load")
 
-            sources = [_read_source(raw, layout) for layout in layouts]
+            sources = [_read_source(layout) for layout in layouts]
             _refuse_synthetic_in_shipped_data(data, sources)
             problems += _check(layouts, ingested, onto, writer.typed)
             if problems:
@@ -332,6 +334,8 @@ def _load_source(writer: _Writer, closure: Closure, folder: Path) -> _Layout:
             layout.subjects.update(URIRef(t.subject.value) for t in triples if type(t.subject) is ox.NamedNode)
         _note_typed(writer.typed, triples)
         layout.facts.note(triples)
+        keep = _evidence_predicates()
+        layout.evidence += [t for t in triples if t.predicate in keep]
         for t in triples:
             closure.feed(t.subject, t.predicate, t.object)
         writer.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
@@ -364,10 +368,29 @@ def _query(raw: Any, name: str, graphs: list[Any] | None = None, bindings: dict[
     return raw.query(text, substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()}, **options)
 
 
-def _read_source(raw: Any, layout: _Layout) -> Source:
+def _evidence_predicates() -> frozenset[Any]:
+    """What :func:`pilotkg.checks.check_quotes`, ``check_evidence`` and
+    :func:`pilotkg.sources.read_document` read of a source: the typings, the quotes' selectors,
+    sources and paragraphs, the selectors' words and offsets, the paragraphs' offsets and roles,
+    the document's text file, checksum and flag, and every pk:quote link."""
+    global _EVIDENCE
+    if _EVIDENCE is None:
+        import pyoxigraph as ox
+
+        _EVIDENCE = frozenset(ox.NamedNode(str(term)) for term in (
+            RDF.type, OA.hasSelector, OA.hasSource, PK.inParagraph, OA.exact, OA.prefix, OA.suffix, OA.start, OA.end,
+            PK.startOffset, PK.endOffset, PK.paragraphRole, PK.textFile, PK.sha256, PK.isSynthetic, PK.quote))
+    return _EVIDENCE
+
+
+_EVIDENCE: frozenset[Any] | None = None
+
+
+def _read_source(layout: _Layout) -> Source:
     """The source as the checks read it: its evidence (quotes, selectors, paragraphs, document,
     pk:quote links), its document and its checked text."""
-    evidence = cast(Graph, _Evidence(_query(raw, "evidence", [layout.graph])))
+    evidence = cast(Graph, _Evidence(layout.evidence))
+    layout.evidence = []
     folder = layout.folder
     document, text = read_document(folder.name, folder, evidence)
     files = list(layout.files) + ([layout.inferences] if layout.inferences else [])
@@ -382,7 +405,7 @@ class _Evidence:
     ``subjects`` of a predicate and object, membership), over pyoxigraph triples: only the terms
     read are converted to rdflib's, which is most of the checks' time on a large source."""
 
-    def __init__(self, triples: Iterator[Any]) -> None:
+    def __init__(self, triples: list[Any]) -> None:
         self.spo: dict[Any, dict[Any, list[Any]]] = {}
         self.pos: dict[tuple[Any, Any], list[Any]] = {}
         for t in triples:

@@ -327,7 +327,8 @@ def layout(view: View, *, seed: int = 7) -> None:
             local = _sunflower(part)
         else:
             sub = graph.subgraph(part)
-            local = {n: (float(p[0]), float(p[1])) for n, p in nx.spring_layout(sub, seed=seed, iterations=100 if len(part) <= 500 else 50).items()}
+            iterations = 100 if len(part) <= 500 else 50
+            local = {n: (float(p[0]), float(p[1])) for n, p in nx.spring_layout(sub, seed=seed, iterations=iterations).items()}
         if x > 0 and x + side > row_width:
             x, y, row_height = 0.0, y + row_height + unit, 0.0
         for node, (px, py) in local.items():
