@@ -581,9 +581,13 @@ def _stamped(store_dir: Path, path: Path) -> bool:
 
 
 def replace_dir(staged: Path, target: Path) -> None:
-    """Move a finished store into place, the previous one out of the way first."""
+    """Move a finished store into place, the previous one out of the way first. The folder gets
+    the permissions of a folder made with ``mkdir`` (a temporary folder is private)."""
+    from .rdfio import _umask
+
     old = None
     try:
+        os.chmod(staged, 0o777 & ~_umask())
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
             target.rename(old / target.name)
@@ -636,7 +640,12 @@ def dataset_store(path: Path) -> OxigraphStore:
         if not kept:
             return OxigraphStore(staging, read_only=True)
         write_stamp(staging, [path])
-        replace_dir(staging, beside)
+        try:
+            replace_dir(staging, beside)
+        except StoreError:
+            if not _stamped(beside, path):
+                raise
+            shutil.rmtree(staging, ignore_errors=True)  # another process loaded the same file meanwhile
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
