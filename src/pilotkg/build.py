@@ -279,9 +279,10 @@ def serialize(dataset: Dataset) -> dict[str, bytes]:
 
 
 #: The build goes through the embedded store (:mod:`pilotkg.storebuild`) when its sources hold at
-#: least this many bytes of RDF (about 500,000 statements of Turtle), unless told otherwise;
-#: ``PILOTKG_STORE_BUILD_BYTES`` sets another threshold.
-STORE_BUILD_BYTES = 24 * 1024 * 1024
+#: least this many bytes of RDF (about 50,000 statements of Turtle; the article is a tenth of it)
+#: and pyoxigraph is installed, unless told otherwise; ``PILOTKG_STORE_BUILD_BYTES`` sets another
+#: threshold. Below it the memory build, whose validation is pySHACL itself, costs little.
+STORE_BUILD_BYTES = 2 * 1024 * 1024
 
 
 def build_engine(data: Path | None, engine: str = "auto") -> str:
@@ -290,11 +291,14 @@ def build_engine(data: Path | None, engine: str = "auto") -> str:
         raise InputError(f"unknown build engine {engine!r}", hint="use memory, store or auto")
     if engine != "auto":
         return engine
+    import importlib.util
+
     from .storebuild import sources_size
 
     threshold = os.environ.get("PILOTKG_STORE_BUILD_BYTES", "")
     limit = int(threshold) if threshold.isdigit() else STORE_BUILD_BYTES
-    return "store" if sources_size(data or data_dir()) >= limit else "memory"
+    large = sources_size(data or data_dir()) >= limit
+    return "store" if large and importlib.util.find_spec("pyoxigraph") is not None else "memory"
 
 
 def build(output: Path, data: Path | None = None, *, timings: dict[str, float] | None = None,

@@ -423,7 +423,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--engine", choices=("auto", "memory", "store"), default="auto",
                    help="build in memory (rdflib), or through the embedded store (Oxigraph; it stays beside the files "
                         "as pilotkg.oxigraph/ for later commands); auto (the default) takes the store when the sources "
-                        "hold 24 MiB of RDF or more")
+                        "hold 2 MiB of RDF or more (about 50,000 statements) and pyoxigraph is installed")
     b.set_defaults(func=cmd_build)
 
     pu = sub.add_parser("push", help="load a built dataset into a store, named graphs kept, swapped in atomically",
