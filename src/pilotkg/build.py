@@ -279,7 +279,7 @@ def serialize(dataset: Dataset) -> dict[str, bytes]:
 
 
 #: The build goes through the embedded store (:mod:`pilotkg.storebuild`) when its sources hold at
-#: least this many bytes of RDF (about 50,000 statements of Turtle; the article is a tenth of it)
+#: least this many bytes of RDF (about 50,000 statements of Turtle; the article is 0.1 MiB)
 #: and pyoxigraph is installed, unless told otherwise; ``PILOTKG_STORE_BUILD_BYTES`` sets another
 #: threshold. Below it the memory build, whose validation is pySHACL itself, costs little.
 STORE_BUILD_BYTES = 2 * 1024 * 1024
