@@ -196,3 +196,22 @@ def test_the_command_has_help_and_writes(tmp_path: Path, capsys: pytest.CaptureF
     assert args.func(args) == 0
     assert "covering 60 of 60 shapes" in capsys.readouterr().err or (tmp_path / "cli" / "manifest.json").is_file()
     assert {"README.md", "manifest.json", "synth.nq"} <= {p.name for p in (tmp_path / "cli").iterdir()}
+
+
+@pytest.fixture(scope="module")
+def ten_k(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
+    """The documented 10k size (``--places 8 --enterprises-per-place 6``), as ``make bench`` makes it."""
+    return synthesize(8, 6, seed=1, output=tmp_path_factory.mktemp("synth") / "10k")
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_the_10k_size_validates_with_exactly_its_manifest(ten_k: SynthResult, engine: str) -> None:
+    """At the 10k size, with pySHACL and with the fast engine forced: the manifest's results, every shape firing."""
+    from pilotkg.validate import validate_with
+
+    assert ten_k.triples > 9000
+    validation, note = validate_with(load_dataset(ten_k.nquads), engine)
+    assert note is None and validation.engine == engine
+    got = report_keys(validation.report)
+    assert got == manifest_keys(ten_k)
+    assert {key[0] for key in got} == top_level_shapes()
