@@ -179,3 +179,18 @@ def test_the_summary_lists_every_component(dataset: Dataset) -> None:
         ("Yibin", "model for a shared effort", ("Yibin",), ""), ("Yibin", "enclave park", (), ""),
         ("Mianyang", "collaborative research", (), "across the province"), ("Mianyang", "industrial alliance", (), ""),
         ("Mianyang", "technical cooperation", (), "")}
+
+
+def test_betweenness_of_a_large_network_is_estimated_and_says_so() -> None:
+    import networkx as nx
+
+    from pilotkg import analytics
+
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(analytics.EXACT_BETWEENNESS_LIMIT + 50, 1, seed=3), str)
+    rows, notes = analytics.centrality(graph)
+    assert len(rows) == graph.number_of_nodes()
+    assert any("estimated" in note for note in notes)
+    again, _ = analytics.centrality(graph)
+    assert [r.betweenness for r in again] == [r.betweenness for r in rows]  # seeded: the same estimate each run
+    small, small_notes = analytics.centrality(nx.path_graph(["a", "b", "c"]))
+    assert not any("estimated" in note for note in small_notes) and small[0].node == "b"

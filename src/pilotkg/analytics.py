@@ -65,6 +65,12 @@ class Centrality:
     eigenvector: float | None
 
 
+#: Exact betweenness costs time in nodes times edges (minutes for the full view of a province);
+#: above this many nodes it is estimated from a seeded sample of source nodes (Brandes and Pich).
+EXACT_BETWEENNESS_LIMIT = 2000
+BETWEENNESS_PIVOTS = 500
+
+
 def centrality(graph: nx.Graph, *, lang: str = "en") -> tuple[list[Centrality], list[str]]:
     """Degree and betweenness (undirected), PageRank (directed view), eigenvector centrality
     (undirected view only: it is undefined on a directed acyclic network such as a single proposer's
@@ -75,7 +81,12 @@ def centrality(graph: nx.Graph, *, lang: str = "en") -> tuple[list[Centrality], 
     if simple.number_of_nodes() == 0:
         return [], ["the network is empty: the sources give nothing to rank"]
     degree = nx.degree_centrality(simple) if simple.number_of_nodes() > 1 else {n: 0.0 for n in simple}
-    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    if simple.number_of_nodes() > EXACT_BETWEENNESS_LIMIT:
+        betweenness = nx.betweenness_centrality(simple, normalized=True, k=BETWEENNESS_PIVOTS, seed=7)
+        notes.append(f"betweenness is estimated from {BETWEENNESS_PIVOTS} sampled source nodes (fixed seed): the network has "
+                     f"{simple.number_of_nodes():,} nodes, more than the {EXACT_BETWEENNESS_LIMIT:,} computed exactly")
+    else:
+        betweenness = nx.betweenness_centrality(simple, normalized=True)
     pagerank: dict[str, float] = {}
     if directed.number_of_edges():
         pagerank = nx.pagerank(directed, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
