@@ -71,12 +71,17 @@ def validate_fast(source: Any, shapes: Graph | None = None, *, conditions: bool 
     whose literal the store holds in Oxigraph's form but the source wrote otherwise (the store
     build finds them): they are validated as written, as pySHACL would read the files (see
     :func:`written_literals`). Neither the data nor the shapes are changed."""
+    from .store import OxigraphStore
     from .validate import Validation, load_shapes, read_results
 
     shapes = shapes if shapes is not None else load_shapes()
     model = ShapesModel(shapes)
     _require_messages(model)
+    if as_written is None and isinstance(source, OxigraphStore):
+        as_written = source.as_written()
     data = open_data(source, model)
+    if as_written and isinstance(source, OxigraphStore) and source.read_only:
+        data = _writable_copy(data)
     with _as_written(data, as_written or []):
         hits, conforms = Engine(model, data, conditions=conditions).run()
         report = build_report(hits, conforms, model, data)
@@ -151,6 +156,25 @@ def _as_written(data: StoreData, quads: list[Any]) -> Iterator[None]:
         for quad in swapped:
             store.remove(quad)
         store.extend(removed)
+
+
+def _writable_copy(data: StoreData) -> StoreData:
+    """The graphs to validate in a temporary in-memory store, for a store open read-only whose
+    literals must be swapped for their surrogates (the dump and bulk load cost seconds at 1M)."""
+    import pyoxigraph as ox
+
+    log.info("fastshacl: copying the graphs to validate out of a read-only store")
+    dumped = io.BytesIO()
+    copy = ox.Store()
+    listed = data.options.get("default_graph")
+    if listed:  # the listed graphs merged into the copy's default graph
+        for graph in listed:
+            data.store.dump(dumped, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        copy.bulk_extend(ox.parse(dumped.getvalue(), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+        return StoreData(copy, {})
+    data.store.dump(dumped, format=ox.RdfFormat.N_QUADS)
+    copy.bulk_extend(ox.parse(dumped.getvalue(), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+    return StoreData(copy, dict(data.options))
 
 
 def _surrogate(lit: Literal, i: int) -> Any:

@@ -258,6 +258,17 @@ class OxigraphStore:
             return o if object is None else s if subject is None else p
         return None
 
+    def as_written(self) -> list[Any]:
+        """The statements recorded in :data:`AS_WRITTEN_FILE`, with their literals as the dataset
+        files wrote them (empty when the store has no record); see
+        :func:`pilotkg.fastshacl.validate_fast`."""
+        import pyoxigraph as ox
+
+        record = self.path / AS_WRITTEN_FILE
+        if not record.is_file():
+            return []
+        return list(ox.parse(path=str(record), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
 
@@ -546,6 +557,9 @@ STORE_ABOVE_BYTES = 32 * 1024 * 1024
 STORE_SUFFIX = ".oxigraph"
 #: The file in that store naming the dataset files it holds (name, size and modification time).
 STAMP_FILE = "pilotkg-dataset.json"
+#: The file in a store recording, as N-Quads, the statements whose literal the files wrote otherwise
+#: than Oxigraph stores it ("1.50"^^xsd:decimal, xsd:positiveInteger): validation reads them as written.
+AS_WRITTEN_FILE = "pilotkg-as-written.nq"
 
 
 def _above_threshold(path: Path) -> bool:
@@ -599,6 +613,33 @@ def replace_dir(staged: Path, target: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def rewritable_literals(quads: list[Any]) -> list[Any]:
+    """The quads whose literal Oxigraph might store otherwise than written (a cheap first sieve:
+    every typed literal but a string or an integer written canonically)."""
+    import pyoxigraph as ox
+
+    literal = ox.Literal
+    return [q for q in quads if type(q.object) is literal and q.object.datatype.value not in _PLAIN
+            and not (q.object.datatype.value == _INTEGER and _CANONICAL_INTEGER.fullmatch(q.object.value))]
+
+
+def write_as_written(store_dir: Path, candidates: list[Any]) -> None:
+    """Record in ``store_dir`` (:data:`AS_WRITTEN_FILE`) those of ``candidates`` whose literal
+    the store holds in another form than written."""
+    import pyoxigraph as ox
+
+    from .fastshacl import written_literals
+
+    found = written_literals(candidates)
+    if found:
+        ox.serialize(found, str(store_dir / AS_WRITTEN_FILE), format=ox.RdfFormat.N_QUADS)
+
+
 def dataset_store(path: Path) -> OxigraphStore:
     """The embedded store holding the dataset file ``path``: the one beside it (``NAME.oxigraph/``,
     as the build leaves it) when its stamp says it holds this very file; otherwise one made now by
@@ -627,11 +668,21 @@ def dataset_store(path: Path) -> OxigraphStore:
         import pyoxigraph as ox
 
         store = OxigraphStore(staging)
-        try:
-            store.raw.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
+        rewritable: list[Any] = []
+        try:  # the parsed quads themselves, so that the record below names the store's blank nodes
+            chunk: list[Any] = []
+            for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG):
+                chunk.append(quad)
+                if len(chunk) >= 250_000:
+                    rewritable += rewritable_literals(chunk)
+                    store.raw.bulk_extend(chunk)
+                    chunk = []
+            rewritable += rewritable_literals(chunk)
+            store.raw.bulk_extend(chunk)
         except SyntaxError as exc:
             raise InputError(f"not valid {fmt}: {exc.msg}", file=path, line=exc.lineno) from exc
         store.raw.flush()
+        write_as_written(staging, rewritable)
         store.close()
         del store
         import gc

@@ -30,7 +30,6 @@ moved into place only when the whole build succeeded.
 from __future__ import annotations
 
 import gc
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -65,7 +64,7 @@ from .namespaces import ID, OA, PK, PREFIXES, bind_prefixes
 from .rdfio import staged_files
 from .reference import reference_graph
 from .sources import INFERENCES_FILE, PLANTED_FILE, Source, check_planted, discover, read_document, source_files
-from .store import STORE_SUFFIX, OxigraphStore, replace_dir, to_oxigraph, write_stamp
+from .store import AS_WRITTEN_FILE, STORE_SUFFIX, OxigraphStore, replace_dir, rewritable_literals, to_oxigraph, write_stamp
 
 #: Graphs a source's planted problems wait in until the checks are done.
 STAGING = "urn:pilotkg:build:"
@@ -193,7 +192,10 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             from .compliance import VALIDATION_GRAPH, assess, earl_graph
             from .fastshacl import validate_fast, written_literals
 
-            validation = validate_fast(store, as_written=written_literals(writer.rewritable))
+            written = written_literals(writer.rewritable)
+            if written:
+                ox.serialize(written, str(staging / AS_WRITTEN_FILE), format=ox.RdfFormat.N_QUADS)
+            validation = validate_fast(store, as_written=written)
             validation.engine = "fast"
             writer.graph(VALIDATION_GRAPH, earl_graph(assess(store, validation)))
             clock.lap("validation")
@@ -262,7 +264,7 @@ class _Writer:
 
         if not self.buffer:
             return
-        self.rewritable += [q for q in self.buffer if type(q.object) is ox.Literal and _rewritable(q.object)]
+        self.rewritable += rewritable_literals(self.buffer)
         ox.serialize(self.buffer, self.nquads, format=ox.RdfFormat.N_QUADS)
         ox.serialize(self.buffer, self.trig, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
         if store:  # the quads themselves, not their text: a parser would give their blank nodes new names
@@ -277,18 +279,6 @@ class _Writer:
         target = ox.NamedNode(str(name))
         self.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph])
         self.flush()
-
-
-_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
-
-
-def _rewritable(literal: Any) -> bool:
-    """Whether Oxigraph might store this literal otherwise than written (a cheap first sieve:
-    every typed literal but a string or an integer written canonically)."""
-    datatype = literal.datatype.value
-    return datatype not in _PLAIN and not (datatype == _INTEGER and _CANONICAL_INTEGER.fullmatch(literal.value))
 
 
 #: Below this many statements a chunk goes into the store by a plain transaction: the bulk
