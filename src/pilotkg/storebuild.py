@@ -141,6 +141,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
     except OSError as exc:
         raise OutputError(f"cannot write to {output}: {exc.strerror}") from exc
     store: OxigraphStore | None = None
+    writer: _Writer | None = None
     targets = [output / name for name in OUTPUTS]
     done = False
     # millions of parsed terms and no reference cycles: the cyclic collector would only walk them
@@ -184,8 +185,13 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             clock.lap("checks")
 
             closure_graph = ox.NamedNode(str(CLOSURE_GRAPH))
+            batch: list[Any] = []
             for s, p, o in closure.statements():
-                writer.add(ox.Quad(s, p, o, closure_graph))
+                batch.append(ox.Triple(s, p, o))
+                if len(batch) >= _Writer.CHUNK:
+                    writer.triples(batch, closure_graph)
+                    batch = []
+            writer.triples(batch, closure_graph)
             writer.flush()
             clock.lap("closure")
 
@@ -209,7 +215,8 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             raw.flush()
             statements = len(raw)
             clock.lap("describe")
-            writer.raw = raw = None  # the last references: the store is released when it is closed
+            writer.loader.close()
+            writer.raw = writer.loader.raw = raw = None  # the last references: the store is released when it is closed
             store.close()
             store = None
         write_stamp(staging, targets[:2])
@@ -219,6 +226,8 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
         return BuildResult(None, sources, written=targets, ingested=ingested, statements=statements,
                            store=output / f"pilotkg{STORE_SUFFIX}")
     finally:
+        if writer is not None:
+            writer.loader.close()  # before the store closes: it may still be loading
         if paused:
             gc.enable()
         if store is not None:
@@ -231,16 +240,26 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
 
 
 class _Writer:
-    """Statements into the store and both files, a chunk at a time: each chunk is appended to
-    ``pilotkg.nq`` and ``pilotkg.trig`` by pyoxigraph's serialisers and handed to the store's bulk
-    loader as quads, so that blank nodes keep their names in all three; memory stays bounded by
-    the chunk."""
+    """Statements into the store and both files, a chunk at a time; memory stays bounded by the
+    chunk.
+
+    A parsed file's statements stay triples of one named graph: pyoxigraph serialises them as
+    N-Triples, which become N-Quads by naming the graph at each line's end (a line of N-Triples
+    ends in `` .`` and nowhere else: newlines in literals are escaped). That text is appended to
+    ``pilotkg.nq`` and handed to the store's bulk loader, which parses it in Rust on another thread
+    (:class:`_Loader`) while Python goes on with the next file: no quad object is made, and the
+    store's work overlaps the parse, the closure and the checks' notes. A statement with a blank
+    node goes to the store as a quad instead, because a parser would give the blank node a new
+    name, and the files and the store must agree. Statements the build makes itself arrive as
+    quads and go the same way."""
 
     CHUNK = 250_000
 
     def __init__(self, raw: Any, trig: BinaryIO, nquads: BinaryIO) -> None:
         self.raw, self.trig, self.nquads = raw, trig, nquads
-        self.buffer: list[Any] = []
+        #: (graph, triples) for parsed statements, (None, quads) for the build's own
+        self.segments: list[tuple[Any, list[Any]]] = []
+        self.size = 0
         self.prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         #: statements whose literal Oxigraph may store otherwise than written (see
         #: :func:`pilotkg.fastshacl.written_literals`), for the validation
@@ -248,42 +267,167 @@ class _Writer:
         #: the IRIs typed in the graphs the reference check reads (all but the ontology, the
         #: shapes and the inferences)
         self.typed: set[str] = set()
+        self.loader = _Loader(raw)
 
     def add(self, quad: Any) -> None:
-        self.buffer.append(quad)
-        if len(self.buffer) >= self.CHUNK:
-            self.flush()
+        if not self.segments or self.segments[-1][0] is not None or self.segments[-1][2] != _BOTH:
+            self.segments.append((None, [], _BOTH))
+        self.segments[-1][1].append(quad)
+        self.size += 1
+        if self.size >= self.CHUNK:
+            self._spill()
 
-    def extend(self, quads: list[Any]) -> None:
-        self.buffer.extend(quads)
-        if len(self.buffer) >= self.CHUNK:
-            self.flush()
+    def extend(self, quads: list[Any], *, to: str = "both") -> None:
+        """Quads into the files and the store (``to="both"``), the files alone (``"files"``) or
+        the store alone (``"store"``)."""
+        self._segment(None, list(quads), to)
 
-    def flush(self, *, store: bool = True) -> None:
+    def triples(self, triples: list[Any], graph: Any, *, to: str = "both") -> None:
+        """Parsed ``triples`` (pyoxigraph terms) in the named graph ``graph``."""
+        self._segment(graph, triples, to)
+
+    def _segment(self, graph: Any, statements: list[Any], to: str) -> None:
+        self.segments.append((graph, statements, to))
+        self.size += len(statements)
+        if self.size >= self.CHUNK:
+            self._spill()
+
+    def flush(self) -> None:
+        """Everything written, and in the store once the loader is done (read it only then)."""
+        self._spill()
+        self.loader.wait()
+
+    def _spill(self) -> None:
+        """The chunk to the files now, and to the loader as one text and one list of quads."""
+        texts: list[bytes] = []
+        quads: list[Any] = []
+        for graph, statements, to in self.segments:
+            if to != _STORE:  # what the dataset finally holds: planted statements in their source's graph
+                self.rewritable += (rewritable_literals(statements) if graph is None else
+                                    [_quad(t, graph) for t in rewritable_literals(statements)])
+            if graph is None:
+                self._quads(statements, to, quads)
+            else:
+                self._triples(graph, statements, to, texts, quads)
+        if texts:
+            self.loader.text(b"".join(texts))
+        if quads:
+            self.loader.quads(quads)
+        self.segments, self.size = [], 0
+
+    def _quads(self, statements: list[Any], to: str, quads: list[Any]) -> None:
         import pyoxigraph as ox
 
-        if not self.buffer:
+        if to != _STORE:
+            ox.serialize(statements, self.nquads, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(statements, self.trig, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
+        if to != _FILES:
+            quads += statements
+
+    def _triples(self, graph: Any, triples: list[Any], to: str, texts: list[bytes], quads: list[Any]) -> None:
+        import pyoxigraph as ox
+
+        if not triples:
             return
-        self.rewritable += rewritable_literals(self.buffer)
-        ox.serialize(self.buffer, self.nquads, format=ox.RdfFormat.N_QUADS)
-        ox.serialize(self.buffer, self.trig, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
-        if store:  # the quads themselves, not their text: a parser would give their blank nodes new names
-            (self.raw.bulk_extend if len(self.buffer) >= BULK_QUADS else self.raw.extend)(self.buffer)
-        self.buffer = []
+        blank = ox.BlankNode
+        named = [t for t in triples if type(t.subject) is not blank and type(t.object) is not blank]
+        blanks = ([_quad(t, graph) for t in triples if type(t.subject) is blank or type(t.object) is blank]
+                  if len(named) < len(triples) else [])
+        text = ox.serialize(named, format=ox.RdfFormat.N_TRIPLES).replace(b" .\n", f" {graph} .\n".encode())
+        if to != _STORE:
+            self.nquads.write(text)
+            if blanks:
+                ox.serialize(blanks, self.nquads, format=ox.RdfFormat.N_QUADS)
+            turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes)
+            body = 0
+            while turtle.startswith(b"@prefix ", body):  # prefixes may not stand inside a graph's braces
+                body = turtle.index(b"\n", body) + 1
+            self.trig.write(turtle[:body] + f"{graph} {{\n".encode() + turtle[body:] + b"}\n")
+        if to != _FILES:
+            texts.append(text)
+            quads += blanks
 
     def graph(self, name: URIRef, graph: Graph) -> None:
         """A graph the build made, whole."""
         import pyoxigraph as ox
 
-        self.flush()
         target = ox.NamedNode(str(name))
         self.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph])
         self.flush()
 
 
+_BOTH, _FILES, _STORE = "both", "files", "store"
+
+
+def _quad(triple: Any, graph: Any) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+class _Loader:
+    """The store's side of :class:`_Writer`, on its own thread, in the order given: N-Quads text
+    goes to Oxigraph's bulk loader, which parses it without holding Python's lock; quads go to
+    ``bulk_extend`` (or, when few, a plain transaction). At most two chunks wait, so memory stays
+    bounded. The first error is raised again by :meth:`wait`, in the building thread."""
+
+    def __init__(self, raw: Any) -> None:
+        import queue
+        import threading
+
+        self.raw = raw
+        self.queue: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="pilotkg-store-loader", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import pyoxigraph as ox
+
+        while (item := self.queue.get()) is not None:
+            kind, payload = item
+            try:
+                if self.error is None:
+                    if kind == "text":  # our own serialisation of parsed terms: checked already
+                        load = self.raw.bulk_load if len(payload) >= BULK_BYTES else self.raw.load
+                        load(payload, format=ox.RdfFormat.N_QUADS, lenient=True)
+                    else:
+                        (self.raw.bulk_extend if len(payload) >= BULK_QUADS else self.raw.extend)(payload)
+            except BaseException as exc:  # noqa: BLE001 - handed to the building thread by wait()
+                self.error = exc
+            finally:
+                self.queue.task_done()
+        self.queue.task_done()
+
+    def text(self, text: bytes) -> None:
+        self._put(("text", text))
+
+    def quads(self, quads: list[Any]) -> None:
+        self._put(("quads", quads))
+
+    def _put(self, item: tuple[str, Any]) -> None:
+        if not self.thread.is_alive():
+            raise OutputError("the store's loader has stopped")
+        self.queue.put(item)
+
+    def wait(self) -> None:
+        """Return once everything handed over is in the store; raise the loader's error if any."""
+        self.queue.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+
 #: Below this many statements a chunk goes into the store by a plain transaction: the bulk
 #: loader writes new index files at every call, which costs more than it saves on small inputs.
 BULK_QUADS = 5_000
+#: The same for N-Quads text (about 5,000 statements).
+BULK_BYTES = 1_000_000
 
 
 def _parse(path: Path) -> list[Any]:
@@ -328,12 +472,12 @@ def _load_source(writer: _Writer, closure: Closure, folder: Path) -> _Layout:
         layout.evidence += [t for t in triples if t.predicate in keep]
         for t in triples:
             closure.feed(t.subject, t.predicate, t.object)
-        writer.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+        writer.triples(triples, graph)
     if layout.inferences:
         layout.inferred = ox.NamedNode(str(mint("graph", "inferred", slug)))
         triples = _parse(layout.inferences)
         layout.inferred_uses.note(triples)
-        writer.extend([ox.Quad(t.subject, t.predicate, t.object, layout.inferred) for t in triples])
+        writer.triples(triples, layout.inferred)
     if layout.planted:
         triples = _parse(layout.planted)
         _note_typed(writer.typed, triples)
@@ -341,10 +485,8 @@ def _load_source(writer: _Writer, closure: Closure, folder: Path) -> _Layout:
         for t in triples:
             closure.feed(t.subject, t.predicate, t.object)
         layout.planted_graph = ox.NamedNode(f"{STAGING}planted:{slug}")
-        writer.flush()
-        writer.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
-        writer.flush(store=False)
-        writer.raw.extend([ox.Quad(t.subject, t.predicate, t.object, layout.planted_graph) for t in triples])
+        writer.triples(triples, graph, to=_FILES)
+        writer.triples(triples, layout.planted_graph, to=_STORE)
     return layout
 
 
