@@ -253,7 +253,7 @@ class _Writer:
     name, and the files and the store must agree. Statements the build makes itself arrive as
     quads and go the same way."""
 
-    CHUNK = 250_000
+    CHUNK = 100_000
 
     def __init__(self, raw: Any, trig: BinaryIO, nquads: BinaryIO) -> None:
         self.raw, self.trig, self.nquads = raw, trig, nquads
@@ -310,7 +310,9 @@ class _Writer:
             else:
                 self._triples(graph, statements, to, texts, quads)
         if texts:
-            self.loader.text(b"".join(texts))
+            text = b"".join(texts)
+            texts.clear()  # the pieces go before the loader takes the whole: one copy in memory
+            self.loader.text(text)
         if quads:
             self.loader.quads(quads)
         self.segments, self.size = [], 0
@@ -368,15 +370,15 @@ def _quad(triple: Any, graph: Any) -> Any:
 class _Loader:
     """The store's side of :class:`_Writer`, on its own thread, in the order given: N-Quads text
     goes to Oxigraph's bulk loader, which parses it without holding Python's lock; quads go to
-    ``bulk_extend`` (or, when few, a plain transaction). At most two chunks wait, so memory stays
-    bounded. The first error is raised again by :meth:`wait`, in the building thread."""
+    ``bulk_extend`` (or, when few, a plain transaction). At most one chunk waits while another loads,
+    so memory stays bounded. The first error is raised again by :meth:`wait`, in the building thread."""
 
     def __init__(self, raw: Any) -> None:
         import queue
         import threading
 
         self.raw = raw
-        self.queue: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="pilotkg-store-loader", daemon=True)
         self.thread.start()
