@@ -54,17 +54,35 @@ def start_server(args: list[str], env: dict[str, str] | None = None) -> tuple[su
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The article's dataset, built once for the servers of this module."""
     assert PILOTKG.is_file(), "the pilotkg command is missing: make test installs the package"
     out = tmp_path_factory.mktemp("served")
     subprocess.run([str(PILOTKG), "build", "--output", str(out)], check=True, capture_output=True)
-    process, base = start_server(["--dataset", str(out / "pilotkg.trig"), "--time-limit", "2", "--max-rows", "5000",
+    return out / "pilotkg.trig"
+
+
+def _serving(dataset: Path, time_limit: int) -> Iterator[str]:
+    process, base = start_server(["--dataset", str(dataset), "--time-limit", str(time_limit), "--max-rows", "5000",
                                   "--update-token-env", "PILOTKG_TEST_TOKEN"], {"PILOTKG_TEST_TOKEN": TOKEN})
     try:
         yield base
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(served: Path) -> Iterator[str]:
+    """A server whose time limit a page of the article never reaches, even on a loaded machine
+    (a limit of 2 s was once reached by an entity page while the test suite saturated the CPUs)."""
+    yield from _serving(served, 30)
+
+
+@pytest.fixture(scope="module")
+def strict_server(served: Path) -> Iterator[str]:
+    """A server with a time limit of 2 s, for the runaway query."""
+    yield from _serving(served, 2)
 
 
 def sparql(base: str, query: str, accept: str, method: str = "form") -> httpx.Response:
@@ -192,7 +210,8 @@ def test_service_load_and_from_are_refused(server: str, target: str) -> None:
     assert service_update.status_code == 403
 
 
-def test_a_runaway_query_is_stopped_while_a_simple_one_is_answered(server: str) -> None:
+def test_a_runaway_query_is_stopped_while_a_simple_one_is_answered(strict_server: str) -> None:
+    server = strict_server
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     outcome: dict[str, object] = {}
 
@@ -201,16 +220,18 @@ def test_a_runaway_query_is_stopped_while_a_simple_one_is_answered(server: str) 
         response = sparql(server, runaway, "application/sparql-results+json")
         outcome["runaway"] = (response.status_code, response.headers.get("x-pilotkg-limit"), time.monotonic() - started,
                               response.text)
+        outcome["done"] = time.monotonic()
 
     thread = threading.Thread(target=run_away)
     thread.start()
     time.sleep(0.3)  # the runaway holds one worker now
-    started = time.monotonic()
     simple = sparql(server, DESIGNATIONS, "application/sparql-results+json")
-    simple_seconds = time.monotonic() - started
+    simple_done = time.monotonic()
     thread.join(60)
     assert simple.status_code == 200 and len(json.loads(simple.text)["results"]["bindings"]) == 4
-    assert simple_seconds < 1.0, simple_seconds
+    # answered on the other worker while the runaway still ran, not queued behind it (a bound in
+    # seconds failed on a loaded machine: 1.15 s where 1 s was asked)
+    assert simple_done < outcome["done"], (simple_done, outcome["done"])  # type: ignore[operator]
     status, limit, seconds, text = outcome["runaway"]  # type: ignore[misc]
     assert status == 503 and limit == "time" and "time limit of 2 s" in str(text)
     assert 2.0 <= float(seconds) < 6.0  # type: ignore[arg-type]
