@@ -157,13 +157,22 @@ def _result_from_oxigraph(answer: Any) -> Result:
         result.askAnswer = bool(answer)
         return result
     if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
+        variables = [Variable(v.value) for v in answer.variables]
         result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
+        result.vars = variables
+        # a term repeats from row to row (classes, predicates, graphs): each is converted once
+        converted: dict[Any, Any] = {}
         rows: list[Any] = []
         for solution in answer:
-            row = {Variable(n): to_rdflib(solution[n]) for n in names}
-            rows.append({k: v for k, v in row.items() if v is not None})
+            row = {}
+            for variable, term in zip(variables, solution):
+                if term is not None:
+                    value = converted.get(term, converted)  # the dict itself: not converted yet
+                    if value is converted:
+                        value = converted[term] = to_rdflib(term)
+                    if value is not None:  # the default graph
+                        row[variable] = value
+            rows.append(row)
         result.bindings = rows
         return result
     graph = bind_prefixes(Graph())
