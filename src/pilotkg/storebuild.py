@@ -4,8 +4,9 @@ The same build as :func:`pilotkg.build.assemble` (the same checks, closure, vali
 description; the same files), with the data in an Oxigraph store instead of rdflib's memory:
 
 1. **load**: every file is parsed once (pyoxigraph's parser) and its statements go, a chunk of
-   250,000 at a time, into ``pilotkg.nq`` and ``pilotkg.trig`` and into the store by the bulk
-   loader, so that memory stays bounded by the chunk. The same pass
+   100,000 at a time, into ``pilotkg.nq`` and ``pilotkg.trig`` and into the store by the bulk
+   loader, which works on a thread of its own (:class:`_Writer`), so that memory stays bounded by
+   the chunk and the store's work overlaps Python's. The same pass
    feeds the RDFS closure (:class:`pilotkg.closure.Closure`) and notes the IRIs each source's fact
    files describe, for the evidence check. The files are written from the parsed terms, not from
    the store, because Oxigraph keeps a literal's value rather than its lexical form
