@@ -11,6 +11,7 @@ from rdflib import Graph
 from rdflib.query import ResultRow
 
 from . import querylib
+from .assets import queries_dir
 
 
 @dataclass
@@ -30,8 +31,10 @@ def _select(graph: Graph, name: str) -> Iterable[ResultRow]:
 
 
 def compute(graph: Graph) -> Stats:
-    # counted, not read from the description: `pilotkg stats` is asked of stores no build described too
-    graphs = [(str(r.graph), int(r.triples)) for r in _select(graph, "stats-graphs-counted")]
+    # counted, not read from the build's description as stats-graphs does: `pilotkg stats` is asked
+    # of stores no build described, or changed since, too
+    counted = cast("Iterable[ResultRow]", querylib.run(graph, querylib.get("graph-sizes", queries_dir() / "storebuild")))
+    graphs = sorted((str(r.graph), int(r.statements)) for r in counted)
     classes = [(str(r["class"]), int(r.instances)) for r in _select(graph, "stats-classes")]
     conflicts = [{k: str(v) for k, v in row.asdict().items()}
                  for row in _select(graph, "stats-conflicts")]
