@@ -165,7 +165,7 @@ def _result_from_oxigraph(answer: Any) -> Result:
         rows: list[Any] = []
         for solution in answer:
             row = {}
-            for variable, term in zip(variables, solution):
+            for variable, term in zip(variables, solution, strict=True):
                 if term is not None:
                     value = converted.get(term, converted)  # the dict itself: not converted yet
                     if value is converted:
