@@ -217,7 +217,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             statements = len(raw)
             clock.lap("describe")
             writer.loader.close()
-            writer.raw = writer.loader.raw = raw = None  # the last references: the store is released when it is closed
+            writer.loader.raw = raw = None  # the last references: the store is released when it is closed
             store.close()
             store = None
         write_stamp(staging, targets[:2])
@@ -257,9 +257,10 @@ class _Writer:
     CHUNK = 100_000
 
     def __init__(self, raw: Any, trig: BinaryIO, nquads: BinaryIO) -> None:
-        self.raw, self.trig, self.nquads = raw, trig, nquads
-        #: (graph, triples) for parsed statements, (None, quads) for the build's own
-        self.segments: list[tuple[Any, list[Any]]] = []
+        self.trig, self.nquads = trig, nquads
+        #: (graph, triples, where) for parsed statements, (None, quads, where) for the build's own;
+        #: where: into the files and the store, or only one of them
+        self.segments: list[tuple[Any, list[Any], str]] = []
         self.size = 0
         self.prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         #: statements whose literal Oxigraph may store otherwise than written (see
@@ -278,13 +279,12 @@ class _Writer:
         if self.size >= self.CHUNK:
             self._spill()
 
-    def extend(self, quads: list[Any], *, to: str = "both") -> None:
-        """Quads into the files and the store (``to="both"``), the files alone (``"files"``) or
-        the store alone (``"store"``)."""
-        self._segment(None, list(quads), to)
+    def extend(self, quads: list[Any]) -> None:
+        self._segment(None, list(quads), _BOTH)
 
     def triples(self, triples: list[Any], graph: Any, *, to: str = "both") -> None:
-        """Parsed ``triples`` (pyoxigraph terms) in the named graph ``graph``."""
+        """Parsed ``triples`` (pyoxigraph terms) in the named graph ``graph``: into the files and
+        the store (``to="both"``), the files alone (``"files"``) or the store alone (``"store"``)."""
         self._segment(graph, triples, to)
 
     def _segment(self, graph: Any, statements: list[Any], to: str) -> None:
