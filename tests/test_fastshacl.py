@@ -104,25 +104,30 @@ def store(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Oxigrap
     return built
 
 
-@pytest.mark.parametrize("listed", [16, 0], ids=["graphs-listed", "graphs-copied"])
+@pytest.mark.parametrize("listed", [16, 0], ids=["graphs-listed", "snapshot"])
 def test_the_store_in_place(store: OxigraphStore, listed: int, monkeypatch: pytest.MonkeyPatch,
                             caplog: pytest.LogCaptureFixture) -> None:
-    """The store holds inferences, the shapes and an earlier report too: none is validated."""
+    """The store holds inferences (which type nodes with classes the shapes target), the shapes
+    and an earlier report too: none is validated, whether the graphs to validate are listed or a
+    snapshot without the others is queried, and the store is left as it was."""
     import pilotkg.fastshacl as fastshacl
 
     monkeypatch.setattr(fastshacl, "MAX_LISTED_GRAPHS", listed)
     assert any("/graph/inferred/" in g for g in store.named_graphs())
+    before = sorted(map(str, store.raw))
     reference = validate_graph(data_graph(store.to_dataset()), SHAPES)
     with caplog.at_level(logging.INFO, logger="pilotkg.fastshacl"):
         assert len(agree(store, SHAPES, "the store", reference=reference, both_ways=False)[0]) >= 20
-    assert ("graphs to validate into a temporary store" in caplog.text) == (listed == 0)
+    assert ("union graph of a snapshot without the" in caplog.text) == (listed == 0)
+    assert sorted(map(str, store.raw)) == before
+    assert not list(store.path.parent.glob(".pilotkg-validate.*"))
 
 
 @pytest.mark.parametrize("with_shapes", [False, True], ids=["only-validated-graphs", "and-the-shapes-graph"])
-def test_the_union_graph_when_nothing_else_counts(dataset: Dataset, tmp_path: Path, with_shapes: bool,
-                                                  monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    """A store like the synthetic data's (source graphs, the ontology, the reference, the shapes):
-    the graphs left out change nothing the shapes read, so the union graph is queried."""
+def test_the_union_graph_of_many_graphs(dataset: Dataset, tmp_path: Path, with_shapes: bool,
+                                        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A store like the synthetic data's, with more graphs to validate than are listed: the union
+    graph is queried, in place when nothing else holds data, else in a snapshot without the rest."""
     import pilotkg.fastshacl as fastshacl
 
     monkeypatch.setattr(fastshacl, "MAX_LISTED_GRAPHS", 0)
@@ -138,7 +143,9 @@ def test_the_union_graph_when_nothing_else_counts(dataset: Dataset, tmp_path: Pa
     with caplog.at_level(logging.INFO, logger="pilotkg.fastshacl"):
         agree(lone, SHAPES, "a store of source graphs", reference=validate_graph(data_graph(lone.to_dataset()), SHAPES),
               both_ways=False)
-    assert "union graph" in caplog.text
+    assert ("union graph (no other graph holds data)" in caplog.text) == (not with_shapes)
+    assert ("union graph of a snapshot without the graphs left out (1)" in caplog.text) == with_shapes
+    assert not list(tmp_path.glob(".pilotkg-validate.*"))
 
 
 # ---------------------------------------------------------------------------------------------

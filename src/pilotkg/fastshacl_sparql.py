@@ -185,35 +185,6 @@ def select_description() -> str:
     return "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 
-def select_contamination(graph: str | None, classes: Iterable[str] | None, predicates: Iterable[str] | None,
-                         targets: Iterable[str], included: Callable[[str], str]) -> str:
-    """A statement of a graph left out of validation (``graph``; None: the store's default graph)
-    that no validated graph holds and that could change a result: it types a node with one of
-    ``classes`` (or a subclass), puts a class under one, uses a target predicate, or uses one of
-    ``predicates`` (None: any) about a node the validated graphs hold; with ``classes`` None any
-    type or subclass statement about such a node counts. ``included(var)`` is a condition on a
-    graph variable."""
-    if predicates is None:
-        reads = f"(?p NOT IN ({RDF_TYPE}, {SUBCLASS}))"
-    else:
-        listed_predicates = sorted(set(predicates))
-        reads = (f"(?p IN ({', '.join(listed_predicates)}) && ?p NOT IN ({RDF_TYPE}, {SUBCLASS}))"
-                 if listed_predicates else "false")
-    listed = ", ".join(sorted(set(targets)))
-    held = (f"(EXISTS {{ GRAPH ?g1 {{ ?s ?p1 ?o1 }} FILTER({included('?g1')}) }} || "
-            f"EXISTS {{ GRAPH ?g2 {{ ?s2 ?p2 ?s }} FILTER({included('?g2')}) }} || "
-            f"(!isLiteral(?o) && EXISTS {{ GRAPH ?g3 {{ ?o ?p3 ?o3 }} FILTER({included('?g3')}) }}) || "
-            f"EXISTS {{ GRAPH ?g4 {{ ?s4 ?p4 ?o }} FILTER({included('?g4')}) }})")
-    if classes is None:
-        typed = f"((?p = {RDF_TYPE} || ?p = {SUBCLASS}) && {held})"
-    else:
-        listed_classes = " ".join(sorted(set(classes))) or "<urn:pilotkg:none>"
-        typed = f"((?p = {RDF_TYPE} || ?p = {SUBCLASS}) && EXISTS {{ ?o {SUBCLASS}* ?c . VALUES ?c {{ {listed_classes} }} }})"
-    source = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    return (f"SELECT ?s ?p ?o WHERE {{ {source} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({included('?g')}) }} "
-            f"FILTER({typed} || {f'?p IN ({listed})' if listed else 'false'} || ({reads} && {held})) }} LIMIT 1")
-
-
 # ---------------------------------------------------------------------------------------------
 # Conditions over one variable
 

@@ -336,12 +336,12 @@ class _Writer:
         named = [t for t in triples if type(t.subject) is not blank and type(t.object) is not blank]
         blanks = ([_quad(t, graph) for t in triples if type(t.subject) is blank or type(t.object) is blank]
                   if len(named) < len(triples) else [])
-        text = ox.serialize(named, format=ox.RdfFormat.N_TRIPLES).replace(b" .\n", f" {graph} .\n".encode())
+        text = _text(ox.serialize(named, format=ox.RdfFormat.N_TRIPLES)).replace(b" .\n", f" {graph} .\n".encode())
         if to != _STORE:
             self.nquads.write(text)
             if blanks:
                 ox.serialize(blanks, self.nquads, format=ox.RdfFormat.N_QUADS)
-            turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes)
+            turtle = _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes))
             body = 0
             while turtle.startswith(b"@prefix ", body):  # prefixes may not stand inside a graph's braces
                 body = turtle.index(b"\n", body) + 1
@@ -641,3 +641,8 @@ def sources_size(data: Path) -> int:
 
 __all__ = ["build_in_store", "sources_size"]
 
+
+def _text(serialised: bytes | None) -> bytes:
+    """What ``pyoxigraph.serialize`` returns when given no output (typed as maybe None)."""
+    assert serialised is not None
+    return serialised
