@@ -282,41 +282,94 @@ class OxigraphStore:
         return sorted(g.value for g in self._store.named_graphs())
 
     def load_nquads(self, data: bytes, *, rename: Mapping[str, str] | None = None) -> None:
-        """Bulk-load N-Quads; with ``rename``, quads of graph ``g`` go to ``rename[g]``."""
+        """Bulk-load N-Quads; with ``rename``, quads of graph ``g`` go to ``rename[g]``. The
+        statements whose literal the store holds otherwise than written are added to the store's
+        record (see :meth:`as_written`)."""
+        found = self._load(data, rename)
+        self._record(found, lambda graph: False)
+
+    def _load(self, data: bytes, rename: Mapping[str, str] | None) -> list[Any]:
+        """Load ``data``; return its statements whose literal Oxigraph rewrites, as written, in
+        their graphs as the data names them. Statements with a blank node are added as parsed:
+        Oxigraph's loader renames blank nodes, and the record must name the store's own."""
         import pyoxigraph as ox
 
-        if not rename:
-            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        from .fastshacl import written_literals
+
+        def parse(text: bytes) -> Iterator[Any]:
+            return ox.parse(text, format=ox.RdfFormat.N_QUADS)
+
+        if rename:
+            listed = list(parse(data))
+            self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object,
+                                            ox.NamedNode(rename.get(q.graph_name.value, q.graph_name.value))
+                                            if isinstance(q.graph_name, ox.NamedNode) else q.graph_name)
+                                    for q in listed)
+            candidates = rewritable_literals(listed)
         else:
-            quads = (ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(rename.get(q.graph_name.value, q.graph_name.value))
-                             if isinstance(q.graph_name, ox.NamedNode) else q.graph_name)
-                     for q in ox.parse(data, format=ox.RdfFormat.N_QUADS))
-            self._store.bulk_extend(quads)
+            lines = data.splitlines(keepends=True)
+            blank = [line for line in lines if b"_:" in line]
+            blank_quads = list(parse(b"".join(blank))) if blank else []
+            typed = [line for line in lines if b'"^^<' in line and b"_:" not in line]
+            candidates = rewritable_literals(blank_quads) + rewritable_literals(list(parse(b"".join(typed))))
+            self._store.bulk_load(b"".join(line for line in lines if b"_:" not in line) if blank else data,
+                                  format=ox.RdfFormat.N_QUADS)
+            if blank_quads:
+                self._store.bulk_extend(blank_quads)
         self._store.flush()
+        return written_literals(candidates)
+
+    def _record(self, found: list[Any], replaced: Any) -> None:
+        """Rewrite the record of the literals as written: ``found``, and what it held of the
+        graphs for which ``replaced(name)`` is false; atomically."""
+        import pyoxigraph as ox
+
+        kept = [q for q in self.as_written()
+                if not (isinstance(q.graph_name, ox.NamedNode) and replaced(q.graph_name.value))]
+        record = self.path / AS_WRITTEN_FILE
+        if not kept and not found:
+            record.unlink(missing_ok=True)
+            return
+        tmp = record.with_name(record.name + ".tmp")
+        old = set(kept)
+        ox.serialize(kept + [q for q in found if q not in old], str(tmp), format=ox.RdfFormat.N_QUADS)
+        tmp.replace(record)
 
     def to_dataset(self) -> Dataset:
-        """A copy of everything in memory (for pySHACL)."""
+        """A copy of everything in memory (for pySHACL), with the literals of the store's record
+        as the data wrote them (see :meth:`as_written`), as the fast engine reads them."""
         import pyoxigraph as ox
 
         dataset = Dataset(default_union=True)
         bind_prefixes(dataset)
         dumped = self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        written = self.as_written()
+        if written:
+            scratch = ox.Store()
+            scratch.extend(written)
+            stored = set((ox.serialize(list(scratch), format=ox.RdfFormat.N_QUADS) or b"").splitlines())
+            lines = [line for line in dumped.splitlines() if line not in stored]
+            dumped = b"\n".join(lines + (ox.serialize(written, format=ox.RdfFormat.N_QUADS) or b"").splitlines()) + b"\n"
         dataset.parse(data=dumped.decode("utf-8"), format="nquads")
         return dataset
 
     def replace_graphs(self, nquads: bytes, graphs: Iterable[str]) -> None:
         """Stage ``nquads`` under temporary graph names, then swap them in with one update: the
         old graphs under :data:`GRAPH_PREFIX` are dropped and the staged ones moved in place, in
-        one transaction. A failure before the swap leaves the old graphs untouched."""
+        one transaction. A failure before the swap leaves the old graphs untouched. The record
+        of the literals as written follows the graphs."""
         token = secrets.token_hex(6)
-        rename = {g: f"{STAGING_PREFIX}{token}:{g}" for g in graphs}
+        listed = list(graphs)
+        rename = {g: f"{STAGING_PREFIX}{token}:{g}" for g in listed}
         try:
-            self.load_nquads(nquads, rename=rename)
+            found = self._load(nquads, rename)
             self.update(swap_update(rename, self.named_graphs()))
+            self._store.flush()  # into table files: a reader's snapshot need not replay the log
         except BaseException:
             for staged in rename.values():
                 self.update(f"DROP SILENT GRAPH <{staged}>")
             raise
+        self._record(found, lambda graph: graph.startswith(GRAPH_PREFIX) or graph in rename)
 
     def close(self) -> None:
         """Release the store (its files stay); the object cannot be used afterwards."""
