@@ -307,13 +307,18 @@ class OxigraphStore:
                                     for q in listed)
             candidates = rewritable_literals(listed)
         else:
+            from concurrent.futures import ThreadPoolExecutor
+
             lines = data.splitlines(keepends=True)
             blank = [line for line in lines if b"_:" in line]
-            blank_quads = list(parse(b"".join(blank))) if blank else []
-            typed = [line for line in lines if b'"^^<' in line and b"_:" not in line]
-            candidates = rewritable_literals(blank_quads) + rewritable_literals(list(parse(b"".join(typed))))
-            self._store.bulk_load(b"".join(line for line in lines if b"_:" not in line) if blank else data,
-                                  format=ox.RdfFormat.N_QUADS)
+            # the loader parses without Python's lock: the record's candidates are found meanwhile
+            with ThreadPoolExecutor(1) as pool:
+                loaded = pool.submit(self._store.bulk_load, b"".join(line for line in lines if b"_:" not in line)
+                                     if blank else data, format=ox.RdfFormat.N_QUADS)
+                blank_quads = list(parse(b"".join(blank))) if blank else []
+                typed = [line for line in lines if b'"^^<' in line and b"_:" not in line]
+                candidates = rewritable_literals(blank_quads) + rewritable_literals(list(parse(b"".join(typed))))
+                loaded.result()
             if blank_quads:
                 self._store.bulk_extend(blank_quads)
         self._store.flush()
