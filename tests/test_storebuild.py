@@ -199,3 +199,33 @@ def test_a_dataset_file_that_is_not_rdf_is_refused_with_its_line(tmp_path: Path,
     assert error.value.problem.file == bad and error.value.problem.line == 2
     assert not (tmp_path / "bad.oxigraph").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.nq"]
+
+
+@pytest.mark.parametrize("piece", [1 << 26, 1], ids=["one-piece", "a-line-a-piece"])
+def test_a_bad_line_among_blank_nodes_and_typed_literals_is_refused_with_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """The loader reads the statements with a blank node, the typed ones and the rest apart, and
+    a file in pieces: the line named is still the file's."""
+    import pilotkg.store as store_module
+
+    monkeypatch.setenv("PILOTKG_STORE_ABOVE_BYTES", "1")
+    monkeypatch.setattr(store_module, "PIECE_BYTES", piece)
+    bad = tmp_path / "bad.nq"
+    bad.write_text('_:b <https://example.org/p> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> <https://example.org/g> .\n'
+                   '<https://example.org/a> <https://example.org/p> "7"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .\n'
+                   "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+                   "<https://example.org/a> <https://example.org/b> not rdf .\n"
+                   "<https://example.org/a> <https://example.org/b> <https://example.org/d> .\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        open_store(bad)
+    assert error.value.problem.file == bad and error.value.problem.line == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.nq"]
+    good = tmp_path / "good.nq"
+    good.write_text("".join(line for line in bad.read_text(encoding="utf-8").splitlines(keepends=True) if "not rdf" not in line),
+                    encoding="utf-8")
+    loaded = open_store(good)
+    assert isinstance(loaded, OxigraphStore) and len(loaded) == 4
+    assert {str(q.object) for q in loaded.as_written()} == {
+        '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"7"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>'}
+    blank = [q for q in loaded.as_written() if q.object.value == "1.50"]
+    assert blank and list(loaded.raw.quads_for_pattern(blank[0].subject, None, None)), "the record names the store's blank node"

@@ -290,39 +290,51 @@ class OxigraphStore:
 
     def _load(self, data: bytes, rename: Mapping[str, str] | None) -> list[Any]:
         """Load ``data``; return its statements whose literal Oxigraph rewrites, as written, in
-        their graphs as the data names them. Statements with a blank node are added as parsed:
-        Oxigraph's loader renames blank nodes, and the record must name the store's own."""
+        their graphs as the data names them."""
         import pyoxigraph as ox
 
         from .fastshacl import written_literals
 
-        def parse(text: bytes) -> Iterator[Any]:
-            return ox.parse(text, format=ox.RdfFormat.N_QUADS)
-
         if rename:
-            listed = list(parse(data))
+            listed = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
             self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object,
                                             ox.NamedNode(rename.get(q.graph_name.value, q.graph_name.value))
                                             if isinstance(q.graph_name, ox.NamedNode) else q.graph_name)
                                     for q in listed)
             candidates = rewritable_literals(listed)
         else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            lines = data.splitlines(keepends=True)
-            blank = [line for line in lines if b"_:" in line]
-            # the loader parses without Python's lock: the record's candidates are found meanwhile
-            with ThreadPoolExecutor(1) as pool:
-                loaded = pool.submit(self._store.bulk_load, b"".join(line for line in lines if b"_:" not in line)
-                                     if blank else data, format=ox.RdfFormat.N_QUADS)
-                blank_quads = list(parse(b"".join(blank))) if blank else []
-                typed = [line for line in lines if b'"^^<' in line and b"_:" not in line]
-                candidates = rewritable_literals(blank_quads) + rewritable_literals(list(parse(b"".join(typed))))
-                loaded.result()
-            if blank_quads:
-                self._store.bulk_extend(blank_quads)
+            candidates = self.load_lines(data.splitlines(keepends=True))
         self._store.flush()
         return written_literals(candidates)
+
+    def load_lines(self, lines: list[bytes]) -> list[Any]:
+        """Load lines of N-Quads; return the candidates of the record of literals as written
+        (:func:`rewritable_literals`). Statements with a blank node are added as parsed: Oxigraph's
+        loader renames blank nodes, and the record must name the store's own. The others go to
+        the loader, which parses without Python's lock, while the typed ones are parsed here. A
+        SyntaxError gives the line among ``lines``."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        import pyoxigraph as ox
+
+        def parse(text: bytes) -> list[Any]:
+            return list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+
+        blank = [line for line in lines if b"_:" in line]
+        try:
+            with ThreadPoolExecutor(1) as pool:
+                loaded = pool.submit(self._store.bulk_load, b"".join(line for line in lines if b"_:" not in line)
+                                     if blank else b"".join(lines), format=ox.RdfFormat.N_QUADS)
+                blank_quads = parse(b"".join(blank)) if blank else []
+                typed = [line for line in lines if b'"^^<' in line and b"_:" not in line]
+                candidates = rewritable_literals(blank_quads) + rewritable_literals(parse(b"".join(typed)))
+                loaded.result()
+        except SyntaxError:
+            parse(b"".join(lines))  # raises again, with the line among all of them
+            raise
+        if blank_quads:
+            self._store.bulk_extend(blank_quads)
+        return candidates
 
     def _record(self, found: list[Any], replaced: Any) -> None:
         """Rewrite the record of the literals as written: ``found``, and what it held of the
@@ -707,6 +719,10 @@ def write_as_written(store_dir: Path, candidates: list[Any]) -> None:
         ox.serialize(found, str(store_dir / AS_WRITTEN_FILE), format=ox.RdfFormat.N_QUADS)
 
 
+#: How much of an N-Quads file :func:`dataset_store` loads at a time.
+PIECE_BYTES = 1 << 26
+
+
 def dataset_store(path: Path) -> OxigraphStore:
     """The embedded store holding the dataset file ``path``: the one beside it (``NAME.oxigraph/``,
     as the build leaves it) when its stamp says it holds this very file; otherwise one made now by
@@ -736,16 +752,27 @@ def dataset_store(path: Path) -> OxigraphStore:
 
         store = OxigraphStore(staging)
         rewritable: list[Any] = []
-        try:  # the parsed quads themselves, so that the record below names the store's blank nodes
-            chunk: list[Any] = []
-            for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG):
-                chunk.append(quad)
-                if len(chunk) >= 250_000:
-                    rewritable += rewritable_literals(chunk)
-                    store.raw.bulk_extend(chunk)
-                    chunk = []
-            rewritable += rewritable_literals(chunk)
-            store.raw.bulk_extend(chunk)
+        try:
+            if fmt == "nquads":  # in pieces, so that memory stays bounded
+                first = 1
+                with path.open("rb") as handle:
+                    while lines := handle.readlines(PIECE_BYTES):
+                        try:
+                            rewritable += store.load_lines(lines)
+                        except SyntaxError as exc:
+                            exc.lineno = (exc.lineno or 1) + first - 1
+                            raise
+                        first += len(lines)
+            else:  # the parsed quads themselves, so that the record below names the store's blank nodes
+                chunk: list[Any] = []
+                for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+                    chunk.append(quad)
+                    if len(chunk) >= 250_000:
+                        rewritable += rewritable_literals(chunk)
+                        store.raw.bulk_extend(chunk)
+                        chunk = []
+                rewritable += rewritable_literals(chunk)
+                store.raw.bulk_extend(chunk)
         except SyntaxError as exc:
             raise InputError(f"not valid {fmt}: {exc.msg}", file=path, line=exc.lineno) from exc
         store.raw.flush()
