@@ -155,12 +155,14 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             writer = _Writer(raw, trig, nquads)
             closure = Closure(onto, iri_of=lambda t: t.value if type(t) is ox.NamedNode else None,
                               is_literal=lambda t: type(t) is ox.Literal, make_iri=ox.NamedNode)
-            small = [(ONTOLOGY_GRAPH, onto, False), (REFERENCE_GRAPH, reference, True), (SHAPES_GRAPH, shapes, False)]
+            # the shapes graph is written after validation: the union graph is then what is validated,
+            # queried in place, where a graph left out would need a snapshot of the store
+            small = [(ONTOLOGY_GRAPH, onto, False), (REFERENCE_GRAPH, reference, True)]
             small += [(name, graph, feeds) for item in ingested
                       for name, graph, feeds in ((facts_graph(item.id), item.facts, True),
                                                  (asserted_graph(item.id), item.asserted, False)) if len(graph)]
             for name, graph, feeds in small:
-                if name not in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
+                if name != ONTOLOGY_GRAPH:
                     writer.typed.update(str(s) for s in graph.subjects(RDF.type) if isinstance(s, URIRef))
                 target = ox.NamedNode(str(name))
                 for s, p, o in graph:
@@ -205,6 +207,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             validation = validate_fast(store, as_written=written)
             validation.engine = "fast"
             writer.graph(VALIDATION_GRAPH, earl_graph(assess(store, validation)))
+            writer.graph(SHAPES_GRAPH, shapes)
             clock.lap("validation")
 
             meta = bind_prefixes(Graph())
