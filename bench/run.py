@@ -387,8 +387,10 @@ def _measure(rows: Rows, data: dict[str, Any], runner: Runner, cap: float, only:
         baseline = missing if missing else runner.run("validate-baseline", data, baseline_cap)
         for name, label, _ in engines:
             found = found_by[name]
+            notes = [f"{found['results']} results" if "results" in found else "",
+                     f"rdflib's dataset alone: {found['data_mb']:.0f} MB" if found.get("data_mb") else ""]
             row = rows.add("validate", label, found, baseline, "plain pySHACL in memory",
-                           note=f"{found['results']} results" if "results" in found else "")
+                           note="; ".join(n for n in notes if n))
             if name.startswith("validate-fast"):
                 row["target"] = f">= {FAST_VALIDATION_SPEEDUP:g}x faster, < {FAST_VALIDATION_MB / 1024:g} GB"
                 row["target_met"] = _speedup_met(row)
