@@ -29,7 +29,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -336,7 +336,7 @@ class OxigraphStore:
             self._store.bulk_extend(blank_quads)
         return candidates
 
-    def _record(self, found: list[Any], replaced: Any) -> None:
+    def _record(self, found: list[Any], replaced: Callable[[str], bool]) -> None:
         """Rewrite the record of the literals as written: ``found``, and what it held of the
         graphs for which ``replaced(name)`` is false; atomically."""
         import pyoxigraph as ox
@@ -376,8 +376,7 @@ class OxigraphStore:
         one transaction. A failure before the swap leaves the old graphs untouched. The record
         of the literals as written follows the graphs."""
         token = secrets.token_hex(6)
-        listed = list(graphs)
-        rename = {g: f"{STAGING_PREFIX}{token}:{g}" for g in listed}
+        rename = {g: f"{STAGING_PREFIX}{token}:{g}" for g in graphs}
         try:
             found = self._load(nquads, rename)
             self.update(swap_update(rename, self.named_graphs()))
