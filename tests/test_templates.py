@@ -74,6 +74,16 @@ def test_the_csv_template_documents_the_columns_and_comments_out_the_example(nam
     assert any(r.texts[0].startswith(EXAMPLE_MARK) for r in table.rows)
 
 
+def test_the_xlsx_template_does_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The zip entries of an .xlsx carry a time: two templates made hours apart are the same bytes."""
+    import time
+
+    first = template_bytes(KINDS["observation"], "xlsx")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3 * 3600 + 7)
+    assert template_bytes(KINDS["observation"], "xlsx") == first
+
+
 @pytest.mark.parametrize("name", ["observation", "element-park"])
 def test_the_xlsx_template_has_a_data_sheet_lists_and_documentation(name: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook

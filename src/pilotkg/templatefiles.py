@@ -95,6 +95,20 @@ def xlsx_template(kind: Kind) -> bytes:
     lists.sheet_state = "hidden"
     out = io.BytesIO()
     book.save(out)
+    return _stamped_alike(out.getvalue())
+
+
+def _stamped_alike(package: bytes) -> bytes:
+    """The zip package with every entry dated 1980-01-01: openpyxl dates them now, so two
+    templates made across a two-second boundary of the zip clock differed (seen in CI)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
+            target.writestr(fixed, source.read(entry.filename))
     return out.getvalue()
 
 
