@@ -6,6 +6,7 @@ quote and the Mianyang row shows "not evidenced"."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,17 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
                                                                 headless=True)
         yield context
         context.close()
+
+
+def until(page, expression: str, timeout: float = 30.0) -> None:
+    """Wait until ``expression`` is true in the page. Not ``page.wait_for_function``: when its first
+    check fails it polls with a function made by eval inside the page, which the pages' Content
+    Security Policy (no 'unsafe-eval') refuses, so the wait failed whenever the page was slower
+    than that first check. ``page.evaluate`` goes through DevTools and is not refused."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true after {timeout:g} s: {expression}"
+        page.wait_for_timeout(50)
 
 
 def test_html_report_in_chromium(browser, tmp_path: Path) -> None:
@@ -63,7 +75,7 @@ def _open(browser, path: Path) -> tuple:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
-    page.wait_for_function("window.pkGraph !== undefined")
+    until(page, "window.pkGraph !== undefined")
     return page, requests, errors
 
 
@@ -151,7 +163,7 @@ def test_the_web_ui_in_chromium(browser, served: str, tmp_path: Path) -> None:
     page.on("request", lambda request: requests.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(served + "/query")
-    page.wait_for_function("document.querySelectorAll('#library option').length > 10")
+    until(page, "document.querySelectorAll('#library option').length > 10")
     page.select_option("#library", "cq-batch-cities")
     assert "cq-batch-cities" in page.input_value("#library") and "SELECT" in page.input_value("#sparql")
     page.click("#run")
@@ -166,7 +178,7 @@ def test_the_web_ui_in_chromium(browser, served: str, tmp_path: Path) -> None:
     body = page.inner_text("main")
     assert "Chengdu" in body and "成都市" in body and "510100" in body
     page.goto(served + "/cooperation")
-    page.wait_for_function("window.pkGraph !== undefined")
+    until(page, "window.pkGraph !== undefined")
     assert page.evaluate("window.pkGraph.nodes().length") == 5
     page.goto(served + "/report")
     assert "Chengdu" in page.inner_text("body")
