@@ -114,8 +114,6 @@ def _as_written(data: StoreData, quads: list[Any]) -> Iterator[None]:
         yield
         return
     store = data.store
-    if not data.options:  # the graphs to validate were copied into the default graph of a temporary store
-        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
     written = sorted({to_rdflib(q.object) for q in quads}, key=lambda x: x.n3())
     forms = canonical(written)
     surrogates = {lit: _surrogate(lit, i) for i, lit in enumerate(written)}
@@ -141,7 +139,7 @@ def _as_written(data: StoreData, quads: list[Any]) -> Iterator[None]:
         for quad in swapped:
             copy.remove(quad)
         copy.extend(removed)
-        made = StoreData(copy, {} if not data.options else {"use_default_graph_as_union": True})
+        made = StoreData(copy, {"use_default_graph_as_union": True})
         restored = set(removed)
         for lit, surrogate in surrogates.items():
             key = to_oxigraph(forms[lit])
