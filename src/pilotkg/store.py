@@ -285,8 +285,7 @@ class OxigraphStore:
         """Bulk-load N-Quads; with ``rename``, quads of graph ``g`` go to ``rename[g]``. The
         statements whose literal the store holds otherwise than written are added to the store's
         record (see :meth:`as_written`)."""
-        found = self._load(data, rename)
-        self._record(found, lambda graph: False)
+        self.record_written(self._load(data, rename), replaced=lambda graph: False)
 
     def _load(self, data: bytes, rename: Mapping[str, str] | None) -> list[Any]:
         """Load ``data``; return its statements whose literal Oxigraph rewrites, as written, in
@@ -336,9 +335,9 @@ class OxigraphStore:
             self._store.bulk_extend(blank_quads)
         return candidates
 
-    def _record(self, found: list[Any], replaced: Callable[[str], bool]) -> None:
-        """Rewrite the record of the literals as written: ``found``, and what it held of the
-        graphs for which ``replaced(name)`` is false; atomically."""
+    def record_written(self, found: list[Any], *, replaced: Callable[[str], bool] = lambda graph: True) -> None:
+        """Rewrite the record of the literals as written (:meth:`as_written`): ``found``, and what
+        it held of the graphs for which ``replaced(name)`` is false (by default none); atomically."""
         import pyoxigraph as ox
 
         kept = [q for q in self.as_written()
@@ -385,7 +384,7 @@ class OxigraphStore:
             for staged in rename.values():
                 self.update(f"DROP SILENT GRAPH <{staged}>")
             raise
-        self._record(found, lambda graph: graph.startswith(GRAPH_PREFIX) or graph in rename)
+        self.record_written(found, replaced=lambda graph: graph.startswith(GRAPH_PREFIX) or graph in rename)
 
     def close(self) -> None:
         """Release the store (its files stay); the object cannot be used afterwards."""
@@ -706,18 +705,6 @@ def rewritable_literals(quads: list[Any]) -> list[Any]:
             and not (q.object.datatype.value == _INTEGER and _CANONICAL_INTEGER.fullmatch(q.object.value))]
 
 
-def write_as_written(store_dir: Path, candidates: list[Any]) -> None:
-    """Record in ``store_dir`` (:data:`AS_WRITTEN_FILE`) those of ``candidates`` whose literal
-    the store holds in another form than written."""
-    import pyoxigraph as ox
-
-    from .fastshacl import written_literals
-
-    found = written_literals(candidates)
-    if found:
-        ox.serialize(found, str(store_dir / AS_WRITTEN_FILE), format=ox.RdfFormat.N_QUADS)
-
-
 #: How much of an N-Quads file :func:`dataset_store` loads at a time.
 PIECE_BYTES = 1 << 26
 
@@ -775,7 +762,9 @@ def dataset_store(path: Path) -> OxigraphStore:
         except SyntaxError as exc:
             raise InputError(f"not valid {fmt}: {exc.msg}", file=path, line=exc.lineno) from exc
         store.raw.flush()
-        write_as_written(staging, rewritable)
+        from .fastshacl import written_literals
+
+        store.record_written(written_literals(rewritable))
         store.close()
         del store
         import gc

@@ -65,7 +65,7 @@ from .namespaces import ID, OA, PK, PREFIXES, bind_prefixes
 from .rdfio import staged_files
 from .reference import reference_graph
 from .sources import INFERENCES_FILE, PLANTED_FILE, Source, check_planted, discover, read_document, source_files
-from .store import AS_WRITTEN_FILE, STORE_SUFFIX, OxigraphStore, replace_dir, rewritable_literals, to_oxigraph, write_stamp
+from .store import STORE_SUFFIX, OxigraphStore, replace_dir, rewritable_literals, to_oxigraph, write_stamp
 
 #: Graphs a source's planted problems wait in until the checks are done.
 STAGING = "urn:pilotkg:build:"
@@ -202,8 +202,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             from .fastshacl import validate_fast, written_literals
 
             written = written_literals(writer.rewritable)
-            if written:
-                ox.serialize(written, str(staging / AS_WRITTEN_FILE), format=ox.RdfFormat.N_QUADS)
+            store.record_written(written)
             validation = validate_fast(store, as_written=written)
             validation.engine = "fast"
             writer.graph(VALIDATION_GRAPH, earl_graph(assess(store, validation)))
