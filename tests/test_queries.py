@@ -34,7 +34,7 @@ def test_query_parses_and_has_a_header(name: str) -> None:
 
 def _sample(param: querylib.Param) -> str:
     iri = "https://w3id.org/pilotkg/id/place/510100"
-    return {"integer": "1", "decimal": "1.5", "year": "2021", "lang": "en", "string": "x"}.get(param.type, iri)
+    return {"integer": "1", "decimal": "1.5", "year": "2021", "lang": "en", "string": "x", "page": "2"}.get(param.type, iri)
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))

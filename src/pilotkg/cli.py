@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _push(args: argparse.Namespace, nquads: Path) -> None:
     from .errors import InputError
-    from .store import describe, split_nquads
+    from .store import OxigraphStore, describe, split_nquads
 
     try:
         data = nquads.read_bytes()
@@ -69,6 +69,13 @@ def _push(args: argparse.Namespace, nquads: Path) -> None:
     graphs = sorted(g for g in split_nquads(data) if g)
     store.replace_graphs(data, graphs)
     print(f"pushed {len(graphs)} named graphs to {describe(store)} (staged, then swapped in with one update)", file=sys.stderr)
+    if isinstance(store, OxigraphStore):
+        from .pages import materialise
+
+        store.close()
+        rows = materialise(store.path)
+        print("materialised the pages of " + ", ".join(f"{name} ({count:,} rows)" for name, count in rows.items()),
+              file=sys.stderr)
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -368,10 +375,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         if values and named is None:
             raise QueryError(f"{path} has no '# title:' header declaring parameters, so --param cannot apply")
     elif args.sparql:
+        named = None
         if values:
             raise QueryError("--param applies to named queries and --file, not to --sparql")
     elif args.name:
-        querylib.get(args.name)  # fail on an unknown name before loading anything
+        named = querylib.get(args.name)  # fail on an unknown name before loading anything
     else:
         raise QueryError("name a query, or give --file or --sparql; `pilotkg queries` lists the library")
     store = _load_graph(args)
@@ -380,11 +388,17 @@ def cmd_query(args: argparse.Namespace) -> int:
     elif args.sparql:
         result = querylib.run_text(store, args.sparql)
     else:
-        result = querylib.run(store, querylib.get(args.name), values)
+        assert named is not None
+        result = querylib.run(store, named, values)
     output, count = render_result(result, store, fmt=args.format, lang=args.lang)
     sys.stdout.write(output)
     if count is not None and args.format == "table":
         print(f"({count} row{'s' if count != 1 else ''})", file=sys.stderr)
+    if named is not None and named.page_size is not None and result.type == "SELECT":
+        page = querylib.page_number(named, values.get(querylib.PAGE))
+        if page is not None and len(result.bindings) == named.page_size:
+            print(f"page {page} of {named.name}, {named.page_size:,} rows a page: the next one is "
+                  f"--param page={page + 1}; --param page=all gives every row", file=sys.stderr)
     return 0
 
 

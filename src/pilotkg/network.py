@@ -40,7 +40,11 @@ PK = "https://w3id.org/pilotkg/ontology#"
 
 
 def _rows(store: querylib.Queryable, name: str, **params: str) -> list[dict[str, str]]:
-    result = cast(Iterable[ResultRow], querylib.run(store, querylib.get(name), params))
+    """Every row of a projection query (all its pages, for a paged one)."""
+    query = querylib.get(name)
+    if query.page_size is not None:
+        params[querylib.PAGE] = "all"
+    result = cast(Iterable[ResultRow], querylib.run(store, query, params))
     rows = [{k: str(v) for k, v in row.asdict().items()} for row in result]
     return sorted(rows, key=lambda r: tuple(sorted(r.items())))
 

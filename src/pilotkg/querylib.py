@@ -9,6 +9,12 @@ Every file starts with a comment header::
     # result: city cityLabel designation
     # paragraphs: sichuan-first-pilot-lists 3
 
+A query whose result can be long is paged: its header says how many rows a page holds
+(``# page: 1000``), its ``ORDER BY`` sorts on every column it returns, and it takes a ``page``
+parameter (1 by default, or ``all``). The page is cut with ``LIMIT`` and ``OFFSET``, written from
+the checked number; on an embedded store whose build materialised the result
+(:mod:`pilotkg.pages`), the page is read from there instead, the same rows in the same order.
+
 Parameters reach the query as serialised, escaped RDF terms in a ``VALUES`` block placed at the
 start of the outermost ``WHERE`` group: raw input never becomes query text, and the same query
 text works on a remote endpoint. A parameter without a default, when not given, stays unbound,
@@ -40,7 +46,7 @@ from rdflib.query import Result, ResultRow
 from .assets import queries_dir
 from .errors import QueryError
 
-HEADER = re.compile(r"^#\s*(title|description|param|example|result|paragraphs)\s*:\s*(.*)$")
+HEADER = re.compile(r"^#\s*(title|description|param|example|result|paragraphs|page)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?P<required>\s+required)?"
                    r"(?:\s*=\s*(?P<default>[^:]+?))?\s*(?::\s*(?P<doc>.*))?$")
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -51,6 +57,8 @@ RESOLVABLE: dict[str, str | None] = {"place": PK_NS + "Place", "industry": PK_NS
                                      "requirement": PK_NS + "Requirement", "measure": PK_NS + "Measure", "entity": None}
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang", *RESOLVABLE)
 MAX_VALUE_LENGTH = 2000
+#: The parameter a paged query takes (``# page: SIZE``), of its own type: a page number from 1, or ``all``.
+PAGE = "page"
 
 
 class Queryable(Protocol):
@@ -84,6 +92,8 @@ class NamedQuery:
     examples: list[str] = field(default_factory=list)
     result: str = ""
     paragraphs: dict[str, list[int]] = field(default_factory=dict)
+    #: The rows of a page, for a paged query (``# page: SIZE``); None for the others.
+    page_size: int | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -139,8 +149,19 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
                 query.paragraphs[source] = [int(n) for n in re.split(r"[\s,]+", numbers.strip()) if n]
             except ValueError as exc:
                 raise QueryError(f"{path}:{number}: paragraphs must be 'SOURCE N, N, ...'") from exc
+        elif key == "page":
+            if not re.fullmatch(r"[1-9][0-9]{0,6}", value):
+                raise QueryError(f"{path}:{number}: '# page:' takes the number of rows of a page, from 1 to 9,999,999")
+            query.page_size = int(value)
     if not query.title:
         raise QueryError(f"{path}:1: the query has no '# title:' header line")
+    if query.page_size is not None:
+        if any(p.name == PAGE for p in query.params):
+            raise QueryError(f"{path}: a paged query takes the parameter {PAGE!r} of its own; name the other one otherwise")
+        if not re.search(r"\bORDER\s+BY\b", _strip_comments(text), re.IGNORECASE):
+            raise QueryError(f"{path}: a paged query needs an ORDER BY on every column it returns, so that a page "
+                             "holds the same rows on every store")
+        query.params.append(Param(PAGE, PAGE, "1", f"the page of {query.page_size:,} rows, from 1, or all"))
     return query
 
 
@@ -176,6 +197,8 @@ def to_term(param: Param, value: str, store: Queryable | None = None) -> URIRef 
         if store is None:
             raise QueryError(f"parameter {param.name!r}: {value!r} is not an IRI, and no store was given to look the label up in")
         return resolve(store, param, value)
+    if param.type == PAGE:
+        raise QueryError(f"parameter {param.name!r} chooses a page of the result, not a value in the query")
     if param.type == "iri":
         if not _looks_like_iri(value):
             raise QueryError(f"parameter {param.name!r}: {value!r} is not an absolute IRI "
@@ -225,13 +248,36 @@ def resolve(store: Queryable, param: Param, text: str) -> URIRef:
                      "give the IRI")
 
 
+def page_number(query: NamedQuery, value: str | Sequence[str] | None) -> int | None:
+    """The page asked of a paged query: a number from 1, or None for ``all``; 1 when not given."""
+    if value is None:
+        return 1
+    if not isinstance(value, str):
+        raise QueryError(f"parameter {PAGE!r}: one page at a time, not a list")
+    text = value.strip()
+    if text.lower() == "all":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", text):
+        raise QueryError(f"parameter {PAGE!r}: {value!r} is not a page; give a number from 1 "
+                         f"(each page holds {query.page_size:,} rows), or all")
+    return int(text)
+
+
 def bind(query: NamedQuery, values: Mapping[str, str | Sequence[str]], store: Queryable | None = None) -> str:
     """The query text with a VALUES block for every given or defaulted parameter. A parameter
-    given a list of values gets one row per value (several lists: every combination)."""
+    given a list of values gets one row per value (several lists: every combination). A paged
+    query gets the LIMIT and OFFSET of its page."""
     for name in values:
         query.param(name)  # refuses unknown names, listing the known ones
+    text = query.text
+    if query.page_size is not None:
+        page = page_number(query, values.get(PAGE))
+        if page is not None:
+            text = f"{text.rstrip()}\nLIMIT {query.page_size} OFFSET {(page - 1) * query.page_size}\n"
     terms: dict[str, list[URIRef | Literal]] = {}
     for param in query.params:
+        if param.type == PAGE:
+            continue
         raw = values.get(param.name, param.default)
         if raw is None:
             if param.required:
@@ -242,15 +288,15 @@ def bind(query: NamedQuery, values: Mapping[str, str | Sequence[str]], store: Qu
             raise QueryError(f"parameter {param.name!r}: an empty list of values")
         terms[param.name] = [to_term(param, item, store) for item in items]
     if not terms:
-        return query.text
+        return text
     names = " ".join(f"?{n}" for n in terms)
     rows = " ".join("(" + " ".join(t.n3() for t in combo) + ")" for combo in itertools.product(*terms.values()))
     block = f" VALUES ({names}) {{ {rows} }} "
-    body = _strip_comments(query.text)
+    body = _strip_comments(text)
     match = WHERE.search(body)
     if match is None:
         raise QueryError(f"{query.path}: the query has parameters but no WHERE clause to bind them in")
-    return query.text[:match.end()] + block + query.text[match.end():]
+    return text[:match.end()] + block + text[match.end():]
 
 
 def _strip_comments(text: str) -> str:
@@ -259,8 +305,16 @@ def _strip_comments(text: str) -> str:
 
 
 def run(store: Queryable, query: NamedQuery, values: Mapping[str, str | Sequence[str]] | None = None) -> Result:
-    """Run a named query with its parameters on any store."""
-    text = bind(query, values or {}, store)
+    """Run a named query with its parameters on any store. A page of a paged query comes from
+    the store's materialised pages when it has them for this query (:mod:`pilotkg.pages`)."""
+    values = values or {}
+    if query.page_size is not None and set(values) <= {PAGE}:
+        materialised = getattr(store, "materialised_page", None)
+        if materialised is not None:
+            found = materialised(query, page_number(query, values.get(PAGE)))
+            if found is not None:
+                return found
+    text = bind(query, values, store)
     try:
         return store.query(text)
     except QueryError:

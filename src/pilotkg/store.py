@@ -229,9 +229,23 @@ class OxigraphStore:
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"Oxigraph refused or failed the query: {exc}") from exc
 
-    def update(self, text: str) -> None:
+    def materialised_page(self, query: Any, page: int | None) -> Result | None:
+        """A page of a paged library query (None: every page) from the pages the build kept
+        in the store's folder, or None when it kept none that fit the store (:mod:`pilotkg.pages`)."""
+        from .pages import read
+
+        return read(self.path, query, page)
+
+    def _before_write(self) -> None:
+        """Every write goes through here: the materialised pages of the store go first."""
+        from .pages import drop
+
         if self.read_only:
             raise StoreError("this store is open read-only")
+        drop(self.path)
+
+    def update(self, text: str) -> None:
+        self._before_write()
         try:
             self._store.update(text)
         except (SyntaxError, ValueError, OSError) as exc:
@@ -287,12 +301,19 @@ class OxigraphStore:
         record (see :meth:`as_written`)."""
         self.record_written(self._load(data, rename), replaced=lambda graph: False)
 
+    def extend(self, quads: Iterable[Any]) -> None:
+        """Add pyoxigraph quads (in one transaction)."""
+        self._before_write()
+        self._store.extend(quads)
+
     def _load(self, data: bytes, rename: Mapping[str, str] | None) -> list[Any]:
         """Load ``data``; return its statements whose literal Oxigraph rewrites, as written, in
         their graphs as the data names them."""
         import pyoxigraph as ox
 
         from .fastshacl import written_literals
+
+        self._before_write()
 
         if rename:
             listed = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
@@ -319,6 +340,7 @@ class OxigraphStore:
         def parse(text: bytes) -> list[Any]:
             return list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
 
+        self._before_write()
         blank = [line for line in lines if b"_:" in line]
         try:
             with ThreadPoolExecutor(1) as pool:

@@ -21,6 +21,8 @@ description; the same files), with the data in an Oxigraph store instead of rdfl
 4. **validation**: the fast SHACL engine on the store (:mod:`pilotkg.fastshacl`), and the EARL
    assessments of :mod:`pilotkg.compliance`.
 5. **describe**: the DCAT/VoID description, its counts by the queries in ``queries/storebuild/``.
+6. **pages**: the whole result of each paged library query, kept as pages beside the store, so
+   that a page is read rather than computed (:mod:`pilotkg.pages`).
 
 The store is kept beside the files as ``pilotkg.oxigraph/``, stamped with the files it holds, so
 that later commands on ``pilotkg.nq`` or ``pilotkg.trig`` open it instead of loading the file
@@ -62,6 +64,7 @@ from .errors import BuildError, InputError, OutputError, Problem
 from .ingested import asserted_graph, check_ingested, facts_graph, load_ingested
 from .iri import mint
 from .namespaces import ID, OA, PK, PREFIXES, bind_prefixes
+from .pages import materialise
 from .rdfio import staged_files
 from .reference import reference_graph
 from .sources import INFERENCES_FILE, PLANTED_FILE, Source, check_planted, discover, read_document, source_files
@@ -222,6 +225,8 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
             writer.loader.raw = raw = None  # the last references: the store is released when it is closed
             store.close()
             store = None
+        materialise(staging)
+        clock.lap("pages")
         write_stamp(staging, targets[:2])
         replace_dir(staging, output / f"pilotkg{STORE_SUFFIX}")
         clock.lap("write")

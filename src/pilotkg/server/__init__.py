@@ -83,7 +83,7 @@ def _apply(store: Any, name: str, args: dict[str, Any]) -> None:
             import pyoxigraph as ox
 
             triples = ox.parse(args["ntriples"], format=ox.RdfFormat.N_TRIPLES)
-            store.raw.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
 
 
 def serve(store: Any, *, host: str, port: int, workers: int, time_limit: float, max_rows: int,

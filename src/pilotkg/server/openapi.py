@@ -10,7 +10,8 @@ from .. import __version__, querylib
 from .protocol import SELECT_MEDIA
 
 _SCHEMA = {"iri": {"type": "string", "format": "iri"}, "integer": {"type": "integer"}, "decimal": {"type": "number"},
-           "year": {"type": "string", "pattern": "^[0-9]{4}$"}, "lang": {"type": "string", "example": "zh"}}
+           "year": {"type": "string", "pattern": "^[0-9]{4}$"}, "lang": {"type": "string", "example": "zh"},
+           "page": {"type": "string", "pattern": "^([1-9][0-9]{0,8}|all)$", "example": "2"}}
 
 
 def document(queries: Iterable[querylib.NamedQuery]) -> dict[str, Any]:
