@@ -40,6 +40,8 @@ FORMATS = ("graphml", "gexf", "cytoscape", "csv", "jsonld", "turtle", "trig", "n
 LOAD_RATIO, LOAD_MB = 1.3, 1024.0
 QUERY_TARGET, CENTRALITY_TARGET, HTML_TARGET = 1.0, 2.0, 5.0
 FAST_VALIDATION_SPEEDUP, FAST_VALIDATION_MB = 10.0, 2048.0
+#: The row of a paged query asked for every page, beside its first page's (as bench/task.py names it).
+EVERY_PAGE = " --param page=all"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,9 +112,11 @@ def merge(stdout: str) -> dict[str, Any]:
 
 
 def _library_size() -> int:
+    """The queries a queries task asks: each of the library, and each paged one a second time."""
     from pilotkg import querylib
 
-    return len(querylib.library())
+    queries = querylib.library().values()
+    return len(queries) + sum(q.page_size is not None for q in queries)
 
 
 def _load_baseline(build: dict[str, Any]) -> dict[str, Any] | None:
@@ -373,7 +377,10 @@ def _measure(rows: Rows, data: dict[str, Any], runner: Runner, cap: float, only:
             if base.get("failed"):
                 row["note"] = f"baseline {base['failed']}"[:70]
                 row["details"]["baseline_failed"] = base["failed"]
-            row["target"], row["target_met"] = f"< {QUERY_TARGET:g} s", _under(row, QUERY_TARGET)
+            if name.endswith(EVERY_PAGE):  # a paged query's every row: shown, not the target's
+                row["note"] = (row.get("note") or "every page, as analyze and export read them")[:70]
+            else:
+                row["target"], row["target_met"] = f"< {QUERY_TARGET:g} s", _under(row, QUERY_TARGET)
     # --- validation
     if "validate" in only:
         engines = (("validate-fast", "validate --engine fast (the store)", cap * 4),

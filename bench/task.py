@@ -194,6 +194,21 @@ def _params(query: Any, store: Any) -> dict[str, str]:
     return params
 
 
+#: The row of a paged query asked for every page, beside the row of its first page (run.py names it too).
+EVERY_PAGE = " --param page=all"
+
+
+def _asked() -> list[tuple[str, Any, dict[str, str] | None]]:
+    """What is asked of the library: each query as its example asks it, and each paged query for
+    every page too (``NAME --param page=all``), as ``analyze`` and ``export`` ask it."""
+    asked: list[tuple[str, Any, dict[str, str] | None]] = []
+    for query in _queries():
+        asked.append((query.name, query, None))
+        if query.page_size is not None:
+            asked.append((query.name + EVERY_PAGE, query, {"page": "all"}))
+    return asked
+
+
 def _each_query(spec: Spec, store: Any, runs: int) -> dict[str, float | None]:
     """Each library query (but those in ARG["skip"]; ARG["first"] first): the median of ``runs``
     runs, fewer when they add up to more than the cap; None when one run passes the cap (Oxigraph
@@ -204,12 +219,12 @@ def _each_query(spec: Spec, store: Any, runs: int) -> dict[str, float | None]:
 
     arg = spec.arg or {}
     skip, first = set(arg.get("skip") or ()), arg.get("first")
-    queries = sorted((q for q in _queries() if q.name not in skip), key=lambda q: (q.name != first, q.name))
+    asked = sorted((a for a in _asked() if a[0] not in skip), key=lambda a: (a[0] != first, a[0]))
     found: dict[str, float | None] = {}
     signal.signal(signal.SIGALRM, _alarm)
-    for query in queries:
-        emit({"running": query.name, "at": time.time() - spec.started})
-        params = _params(query, store)
+    for name, query, fixed in asked:
+        emit({"running": name, "at": time.time() - spec.started})
+        params = fixed if fixed is not None else _params(query, store)
         times: list[float] = []
 
         def once(q: Any = query, p: dict[str, str] = params) -> list[Any]:
@@ -222,13 +237,13 @@ def _each_query(spec: Spec, store: Any, runs: int) -> dict[str, float | None]:
                     times.append(timed(once)[0])
                 finally:
                     signal.alarm(0)
-            found[query.name] = statistics.median(times)
+            found[name] = statistics.median(times)
         except Capped:
-            found[query.name] = None
+            found[name] = None
         except Exception as exc:  # one query failing is that query's row, not the others'
-            found[query.name] = None
-            emit({"errors": {query.name: f"{type(exc).__name__}: {exc}"}})
-        emit({"queries": {query.name: found[query.name]}, "runs": {query.name: len(times)}, "running": None})
+            found[name] = None
+            emit({"errors": {name: f"{type(exc).__name__}: {exc}"}})
+        emit({"queries": {name: found[name]}, "runs": {name: len(times)}, "running": None})
     return found
 
 
