@@ -346,7 +346,8 @@ def _measure(rows: Rows, data: dict[str, Any], runner: Runner, cap: float, only:
         row["peak_mb"] = peaks.get(phase)
     if stage is not None:
         rows.add("build", "setup: bulk-load the N-Quads into a temporary store", stage, None, "",
-                 note="bench setup, not a CLI path", data=data["kind"])
+                 note=f"bench setup, as push: pages {stage.get('pages_seconds') or 0:.1f} s after the load",
+                 data=data["kind"])
     missing = {"missing": "no store to work on (see the note above the table)"} if data["store"] is None else {}
     stand_ins: dict[str, Any] = {}
     if data["store"] is not None and only & {"analyze", "export"}:
