@@ -264,6 +264,18 @@ def test_the_library_over_http(server: str) -> None:
     assert len([p for p in spec["paths"] if p.startswith("/api/queries/")]) == len(querylib.library())
 
 
+def test_a_paged_query_over_http(server: str) -> None:
+    url = server + "/api/queries/project-place-industry"
+    first = httpx.get(url, timeout=60).json()["results"]["bindings"]
+    assert first and first == httpx.get(url, params={"page": "all"}, timeout=60).json()["results"]["bindings"]
+    assert httpx.get(url, params={"page": "2"}, timeout=60).json()["results"]["bindings"] == []  # 5 rows: one page
+    refused = httpx.get(url, params={"page": "0"}, timeout=10)
+    assert refused.status_code == 400 and "not a page" in refused.text
+    spec = httpx.get(server + "/openapi.json", timeout=10).json()
+    (page,) = [p for p in spec["paths"]["/api/queries/project-place-industry"]["get"]["parameters"] if p["name"] == "page"]
+    assert page["schema"]["pattern"] == "^([1-9][0-9]{0,8}|all)$" and page["schema"]["default"] == "1"
+
+
 def test_entity_pages_and_content_negotiation(server: str) -> None:
     page = httpx.get(server + "/resource", params={"iri": CHENGDU}, headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200 and "Chengdu" in page.text and "成都市" in page.text
