@@ -13,11 +13,12 @@ A page is then read back as the query would have returned it: the same rows, ter
 (the TSV is Oxigraph's own serialisation of its answer). Only a query run with no parameter but
 ``page`` is answered here. The pages are trusted only while they fit the store and the query:
 
-* the store's files: ``pages.json`` records the names and sizes of the store's table and log
-  files when the pages were made. Every write changes them (a log grows, a table file appears),
-  so pages of another state of the store are never read, whoever wrote it; a store opened for
-  writing may also change them without a write (RocksDB starts a new log), and its pages are then
-  left unread, which costs time, never an answer;
+* the store's files: ``pages.json`` records the names and sizes of the store's table files and
+  the bytes its logs hold when the pages were made. Every write changes them (a log grows, a
+  table file appears), so pages of another state of the store are never read, whoever wrote it.
+  The store is opened for writing once before they are recorded, so that opening it so again
+  without a write leaves them as they were; whatever else changes them (a compaction) only
+  leaves the pages unread, which costs time, never an answer;
 * the query: the SHA-256 of its text and its page size.
 
 pilotkg's own writers (:class:`pilotkg.store.OxigraphStore`) remove the pages before they write;
@@ -39,6 +40,7 @@ from typing import Any
 
 from rdflib.query import Result
 
+from . import querylib
 from .errors import StoreError
 from .rdfio import _umask
 
@@ -86,7 +88,7 @@ def query_digest(query: Any) -> str:
 
 def pageable(queries: Iterable[Any]) -> list[Any]:
     """The paged queries that take no parameter but their page: those materialised."""
-    return [q for q in queries if q.page_size is not None and all(p.name == "page" for p in q.params)]
+    return [q for q in queries if q.page_size is not None and all(p.name == querylib.PAGE for p in q.params)]
 
 
 def materialise(store_dir: Path, queries: Iterable[Any] | None = None) -> dict[str, int]:
@@ -94,8 +96,6 @@ def materialise(store_dir: Path, queries: Iterable[Any] | None = None) -> dict[s
     and keep its result as pages; the previous pages are replaced at once. The store must not be
     open for writing elsewhere. Returns the rows of each query."""
     import pyoxigraph as ox
-
-    from . import querylib
 
     chosen = pageable(queries if queries is not None else querylib.library().values())
     target = store_dir / PAGES_DIR
@@ -145,9 +145,7 @@ def _split(whole: Path, folder: Path, size: int) -> tuple[int, int]:
     out = None
     with whole.open("rb") as lines:
         header = lines.readline()
-        for line in lines:
-            if not line.strip(b"\n"):
-                continue
+        for line in lines:  # every line a row, though it be empty (a single column unbound)
             if count % size == 0:
                 if out is not None:
                     out.close()
@@ -193,17 +191,19 @@ def read(store_dir: Path, query: Any, page: int | None) -> Result | None:
                 or entry["page_size"] != query.page_size or manifest["store"] != fingerprint(store_dir)):
             log.info("pages: those of %s do not fit the store or the query; running it", query.name)
             return None
-        numbers = range(1, entry["pages"] + 1) if page is None else [min(page, entry["pages"] + 1)]
+        last = entry["pages"]
+        # past the last page: the last one's variables, and no row, as an OFFSET past the end gives
+        numbers = range(1, last + 1) if page is None else [min(page, last)]
         result: Result | None = None
         for number in numbers:
-            path = folder / query.name / f"{min(number, entry['pages']):06d}.tsv"
+            path = folder / query.name / f"{number:06d}.tsv"
             part = _result_from_oxigraph(ox.parse_query_results(path=path, format=ox.QueryResultsFormat.TSV))
-            if number > entry["pages"]:
-                part.bindings = []  # past the last page: no row, as OFFSET past the end gives
             if result is None:
                 result = part
             else:
                 result.bindings.extend(part.bindings)
+        if result is not None and page is not None and page > last:
+            result.bindings = []
         return result
     except (OSError, ValueError, KeyError, TypeError, SyntaxError) as exc:
         log.info("pages: none to read for %s (%s); running it", query.name, exc)
