@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from task import EVERY_PAGE  # the row of a paged query asked for every page
+
 HERE = Path(__file__).resolve().parent
 #: ``pilotkg synth`` arguments for each documented size (places, enterprises per place).
 SIZES: dict[str, tuple[int, int]] = {"10k": (8, 6), "100k": (40, 22), "1m": (100, 105), "10m": (300, 360)}
@@ -40,8 +42,6 @@ FORMATS = ("graphml", "gexf", "cytoscape", "csv", "jsonld", "turtle", "trig", "n
 LOAD_RATIO, LOAD_MB = 1.3, 1024.0
 QUERY_TARGET, CENTRALITY_TARGET, HTML_TARGET = 1.0, 2.0, 5.0
 FAST_VALIDATION_SPEEDUP, FAST_VALIDATION_MB = 10.0, 2048.0
-#: The row of a paged query asked for every page, beside its first page's (as bench/task.py names it).
-EVERY_PAGE = " --param page=all"
 
 
 # ---------------------------------------------------------------------------------------------

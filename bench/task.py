@@ -198,7 +198,7 @@ def _params(query: Any, store: Any) -> dict[str, str]:
     return params
 
 
-#: The row of a paged query asked for every page, beside the row of its first page (run.py names it too).
+#: The row of a paged query asked for every page, beside the row of its first page.
 EVERY_PAGE = " --param page=all"
 
 

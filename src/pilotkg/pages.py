@@ -181,7 +181,7 @@ def read(store_dir: Path, query: Any, page: int | None) -> Result | None:
     None when the store holds no pages of it that can be trusted (see the module's text)."""
     import pyoxigraph as ox
 
-    from .store import _result_from_oxigraph
+    from .store import result_from_oxigraph
 
     folder = store_dir / PAGES_DIR
     try:
@@ -197,7 +197,7 @@ def read(store_dir: Path, query: Any, page: int | None) -> Result | None:
         result: Result | None = None
         for number in numbers:
             path = folder / query.name / f"{number:06d}.tsv"
-            part = _result_from_oxigraph(ox.parse_query_results(path=path, format=ox.QueryResultsFormat.TSV))
+            part = result_from_oxigraph(ox.parse_query_results(path=path, format=ox.QueryResultsFormat.TSV))
             if result is None:
                 result = part
             else:

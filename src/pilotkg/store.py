@@ -149,7 +149,7 @@ def to_oxigraph(term: Any) -> Any:
     raise QueryError(f"cannot convert the RDF term {term!r}")
 
 
-def _result_from_oxigraph(answer: Any) -> Result:
+def result_from_oxigraph(answer: Any) -> Result:
     import pyoxigraph as ox
 
     if isinstance(answer, ox.QueryBoolean):
@@ -225,7 +225,7 @@ class OxigraphStore:
     def query(self, query_object: str) -> Result:
         try:
             answer = self._store.query(str(query_object), use_default_graph_as_union=True)
-            return _result_from_oxigraph(answer)
+            return result_from_oxigraph(answer)
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"Oxigraph refused or failed the query: {exc}") from exc
 
