@@ -74,16 +74,6 @@ def test_the_csv_template_documents_the_columns_and_comments_out_the_example(nam
     assert any(r.texts[0].startswith(EXAMPLE_MARK) for r in table.rows)
 
 
-def test_the_xlsx_template_does_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The zip entries of an .xlsx carry a time: two templates made hours apart are the same bytes."""
-    import time
-
-    first = template_bytes(KINDS["observation"], "xlsx")
-    real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() + 3 * 3600 + 7)
-    assert template_bytes(KINDS["observation"], "xlsx") == first
-
-
 @pytest.mark.parametrize("name", ["observation", "element-park"])
 def test_the_xlsx_template_has_a_data_sheet_lists_and_documentation(name: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
@@ -102,6 +92,36 @@ def test_the_xlsx_template_has_a_data_sheet_lists_and_documentation(name: str, t
     path.write_bytes(raw)
     tables, problems = read_tables(path)
     assert problems == [] and [t.sheet for t in tables] == ["data"]
+
+
+def test_the_xlsx_template_does_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl dates the zip entries and ``dcterms:modified`` with the time of saving; two
+    templates made years apart must still be the same bytes. (Shifting ``time.time`` alone moved
+    the zip dates but not ``datetime.now``, so an earlier form of this test passed while CI failed.)"""
+    import datetime as real
+    import time
+    import types
+    import zipfile
+
+    import openpyxl.writer.excel as excel
+
+    made = []
+    for year, seconds in ((2031, 1_950_000_000.0), (2032, 1_990_000_000.3)):
+
+        class Clock(real.datetime):
+            @classmethod
+            def now(cls, tz=None, year=year):  # noqa: ANN001, ANN206 - the signature of datetime.now
+                return real.datetime(year, 5, 6, 7, 8, 9, tzinfo=tz)
+
+        monkeypatch.setattr(excel, "datetime", types.SimpleNamespace(datetime=Clock, timezone=real.timezone))
+        monkeypatch.setattr(time, "time", lambda seconds=seconds: seconds)
+        made.append(template_bytes(KINDS["observation"], "xlsx"))
+    assert made[0] == made[1]
+    with zipfile.ZipFile(io.BytesIO(made[0])) as package:
+        assert {entry.date_time for entry in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = package.read("docProps/core.xml").decode()
+    assert "2031" not in core and "2032" not in core
+    assert core.count("2000-01-01T00:00:00Z") == 2, core
 
 
 def test_every_example_row_ingests_on_the_shipped_data(data_copy: Path, tmp_path: Path) -> None:

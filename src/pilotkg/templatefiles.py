@@ -14,9 +14,10 @@ sheets whose name starts with ``_`` are never ingested.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
-from .errors import MissingExtraError
+from .errors import MissingExtraError, OutputError
 from .tables import render_delimited
 from .templates import TYPES, Kind, allowed
 
@@ -98,9 +99,15 @@ def xlsx_template(kind: Kind) -> bytes:
     return _stamped_alike(out.getvalue())
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _stamped_alike(package: bytes) -> bytes:
-    """The zip package with every entry dated 1980-01-01: openpyxl dates them now, so two
-    templates made across a two-second boundary of the zip clock differed (seen in CI)."""
+    """The zip package with nothing in it that says when it was made, so that the same kind
+    always gives the same bytes. openpyxl dates every zip entry now, and its ``save`` sets
+    ``dcterms:modified`` in ``docProps/core.xml`` to the current second whatever the workbook
+    says: two templates made across a second boundary differed (seen in CI, twice). Every
+    entry is dated 1980-01-01 and the modified date is the created one, 2000-01-01."""
     import zipfile
 
     out = io.BytesIO()
@@ -108,7 +115,12 @@ def _stamped_alike(package: bytes) -> bytes:
         for entry in source.infolist():
             fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
-            target.writestr(fixed, source.read(entry.filename))
+            body = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                body, found = _MODIFIED.subn(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+                if found != 1:  # pragma: no cover - a change of openpyxl's output
+                    raise OutputError(f"openpyxl wrote {found} modified dates in docProps/core.xml, not 1")
+            target.writestr(fixed, body)
     return out.getvalue()
 
 
