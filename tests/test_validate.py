@@ -133,6 +133,16 @@ def built_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def test_the_html_report_is_reproducible_under_source_date_epoch(built_out: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 UTC
+    pages = []
+    for _ in range(2):
+        assert main(["validate", "--dataset", str(built_out / "pilotkg.trig"), "--format", "html"]) == 0
+        pages.append(capsys.readouterr().out)
+    assert pages[0] == pages[1] and ", 2023-11-14</p>" in pages[0]
+
+
 def test_exit_codes_follow_fail_on(built_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dataset = str(built_out / "pilotkg.trig")
     assert main(["validate", "--dataset", dataset]) == 0

@@ -72,8 +72,9 @@ def ontology_version(ontology: Graph) -> str:
     return str(ontology.value(ONTOLOGY_IRI, OWL.versionInfo) or "unknown")
 
 
-def _now() -> datetime:
-    """The build time; ``SOURCE_DATE_EPOCH`` makes builds reproducible."""
+def stamp_time() -> datetime:
+    """The time to write into a build, an ingest or a report: now, or ``SOURCE_DATE_EPOCH`` (seconds
+    since 1970) when it is set, which makes the outputs reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC)
@@ -88,7 +89,7 @@ def assemble(data: Path | None = None, *, ontology: Path | None = None, validate
     ``timings``, when given, receives the seconds of each phase (load, checks, closure,
     validation, describe) for the benchmarks."""
     clock = _Clock(timings)
-    started = _now()
+    started = stamp_time()
     data = data or data_dir()
     onto_folder = ontology or ontology_dir()
     reference = reference_graph(data / "reference")
@@ -243,7 +244,7 @@ def describe_into(meta: Graph, sources: list[Source], *, version: str, started: 
     meta.add((build, RDF.type, PK.BuildActivity))
     meta.add((build, RDFS.label, Literal(f"pilotkg build {__version__}", lang="en")))
     meta.add((build, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    meta.add((build, PROV.endedAtTime, Literal(_now().isoformat(), datatype=XSD.dateTime)))
+    meta.add((build, PROV.endedAtTime, Literal(stamp_time().isoformat(), datatype=XSD.dateTime)))
     for source in sources:
         meta.add((DATASET, DCTERMS.source, source.document))
         meta.add((build, PROV.used, source.document))

@@ -397,7 +397,7 @@ def ingest(files: Sequence[Path], *, data: Path | None = None, source_id: str | 
     """Check every row of ``files``; unless ``check``, write each as ``data/ingested/ID.trig``,
     all or nothing. Raises :class:`IngestError` listing every problem; then nothing is written."""
     from .assets import data_dir
-    from .build import _now
+    from .build import stamp_time
     from .rdfio import write_atomically
 
     if not files:
@@ -412,7 +412,7 @@ def ingest(files: Sequence[Path], *, data: Path | None = None, source_id: str | 
     ctx = load_context(data, exclude=set(ids))
     problems: list[CellProblem] = []
     reports = []
-    stamp = now or _now().isoformat()
+    stamp = now or stamp_time().isoformat()
     for path, ident in zip(files, ids, strict=True):
         path = Path(path)
         tables, unreadable = read_tables(path, encoding=encoding)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
 
 from . import __version__
+from .build import stamp_time
 from .compliance import CONTRADICTED, EVIDENCED, GAP, Cell, Compliance, Evidence, as_json
 from .tables import render_delimited
 
@@ -221,7 +221,7 @@ def render_html(compliance: Compliance) -> str:
         out += [f'<li><span class="{e(r.severity)}">{e(r.severity)}</span> {e(r.message)} '
                 f'<span class="src">{e(_short(str(r.focus)))}</span></li>' for r in results]
         out.append("</ul>")
-    stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d")
+    stamp = stamp_time().strftime("%Y-%m-%d")
     out.append(f'<p class="src">pilotkg {e(__version__)}, {stamp}</p></body></html>')
     return "\n".join(out) + "\n"
 

@@ -52,11 +52,11 @@ from .build import (
     SHAPES_GRAPH,
     BuildResult,
     _Clock,
-    _now,
     _refuse_synthetic_in_shipped_data,
     describe_into,
     load_schema,
     ontology_version,
+    stamp_time,
 )
 from .checks import check_described, check_evidence, check_quotes, check_terms, check_vocabulary
 from .closure import Closure
@@ -132,7 +132,7 @@ def build_in_store(output: Path, data: Path | None = None, *, timings: dict[str,
     import pyoxigraph as ox
 
     clock = _Clock(timings, peaks)
-    started = _now()
+    started = stamp_time()
     data = data or data_dir()
     reference = reference_graph(data / "reference")
     onto, shapes, problems = load_schema(ontology_dir(), reference)
