@@ -87,12 +87,13 @@ def task_load_bulk(spec: Spec) -> dict[str, Any]:
 
 
 def task_load_store(spec: Spec) -> dict[str, Any]:
-    """pilotkg's load into the fast store (OxigraphStore.load_nquads, as push and build --store use)."""
+    """pilotkg's load into the fast store as ``pilotkg push`` does it (OxigraphStore.replace_with_file:
+    the file a piece at a time into a new store, moved into place), without the pages."""
     from pilotkg.store import OxigraphStore
 
     def load() -> Any:
         store = OxigraphStore(spec.tmp / "store")
-        store.load_nquads((spec.synth / "synth.nq").read_bytes())
+        store.replace_with_file(spec.synth / "synth.nq")
         return store
 
     seconds, store = timed(load)
@@ -131,7 +132,7 @@ def task_stage(spec: Spec) -> dict[str, Any]:
 
     def load() -> Any:
         store = OxigraphStore(Path(spec.arg))
-        store.load_nquads(spec.nq.read_bytes())
+        store.replace_with_file(spec.nq)
         return store
 
     seconds, store = timed(load)

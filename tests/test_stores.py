@@ -45,6 +45,99 @@ def test_the_embedded_store_answers_as_memory_does(name: str, embedded: Path, da
     assert answers(store, name) == answers(dataset, name)
 
 
+USER_GRAPH = "urn:example:notes"  # a graph of the user's own, not pilotkg's
+NOTE = ("<urn:example:a> <urn:example:says> \"kept\"", "<urn:example:b> <urn:example:says> \"1.50\"^^<http://www.w3.org/2001/XMLSchema#decimal>")
+OLD_GRAPH = "https://w3id.org/pilotkg/id/graph/retired"  # pilotkg's, pushed earlier, absent from the new dataset
+
+
+def _counts(folder: Path) -> dict[str, int]:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(folder))
+    counts = {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+    counts[""] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return counts
+
+
+def _seed(folder: Path) -> None:
+    """A store holding a graph of the user's, a statement in the default graph, and a pilotkg
+    graph that the next push does not bring."""
+    store = OxigraphStore(folder)
+    store.load_nquads(f"{NOTE[0]} <{USER_GRAPH}> .\n{NOTE[1]} <{USER_GRAPH}> .\n{NOTE[0]} .\n"
+                      f"<urn:example:c> <urn:example:d> <urn:example:e> <{OLD_GRAPH}> .\n".encode())
+    assert [q.object.value for q in store.as_written()] == ["1.50"]  # Oxigraph holds it as 1.5
+    store.close()
+
+
+def test_a_push_into_an_embedded_store_keeps_the_users_graphs_and_replaces_pilotkgs(built_out: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    _seed(folder)
+    assert main(["push", str(built_out / "pilotkg.nq"), "--store", f"oxigraph:{folder}"]) == 0
+    counts = _counts(folder)
+    assert counts[USER_GRAPH] == 2 and counts[""] == 1, "the user's graph and default graph are kept"
+    assert OLD_GRAPH not in counts, "pilotkg's earlier graphs go"
+    pushed = _counts(tmp_path / "fresh") if main(["push", str(built_out / "pilotkg.nq"), "--store",
+                                                   f"oxigraph:{tmp_path / 'fresh'}"]) == 0 else {}
+    del pushed[""]
+    assert pushed and {g: n for g, n in counts.items() if g.startswith("https://w3id.org/pilotkg/")} == pushed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "fresh"], "nothing left beside the stores"
+    store = OxigraphStore(folder, read_only=True)
+    decimal = [q for q in store.as_written() if q.object.value == "1.50"]
+    assert len(decimal) == 1, "the record of the literals as written of a kept graph is kept"
+
+
+def test_a_push_that_fails_leaves_the_embedded_store_as_it_was(built_out: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import pilotkg.store
+
+    folder = tmp_path / "db"
+    _seed(folder)
+    assert main(["push", str(built_out / "pilotkg.nq"), "--store", f"oxigraph:{folder}"]) == 0
+    before = _counts(folder)
+    lines = (built_out / "pilotkg.nq").read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "broken.nq"
+    broken.write_bytes(b"".join(lines[:900]) + b"<urn:x> <urn:y> \"unclosed .\n" + b"".join(lines[900:]))
+    monkeypatch.setattr(pilotkg.store, "PIECE_BYTES", 4096)  # the bad line comes in a later piece
+    capsys.readouterr()
+    assert main(["push", str(broken), "--store", f"oxigraph:{folder}"]) == 2
+    err = capsys.readouterr().err
+    assert f"{broken}:901:" in err and "not valid nquads" in err, err
+    assert _counts(folder) == before
+    monkeypatch.undo()
+
+    def refuse(staged: Path, target: Path) -> None:
+        raise StoreError(f"cannot move the store into place at {target}: no space left on device")
+
+    monkeypatch.setattr(pilotkg.store, "replace_dir", refuse)
+    assert main(["push", str(built_out / "pilotkg.nq"), "--store", f"oxigraph:{folder}"]) == 2
+    assert "no space left" in capsys.readouterr().err
+    assert _counts(folder) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.nq", "db"], "no staging folder left"
+
+
+def test_replace_dir_puts_the_previous_store_back_when_the_new_cannot_move_in(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from pilotkg.store import replace_dir
+
+    target, staged = tmp_path / "db", tmp_path / "staged"
+    target.mkdir()
+    (target / "CURRENT").write_text("old")
+    staged.mkdir()
+    real = Path.rename
+
+    def fail_for_staged(self: Path, to: Path) -> Path:
+        if self == staged:
+            raise OSError(28, "No space left on device")
+        return real(self, to)
+
+    monkeypatch.setattr(Path, "rename", fail_for_staged)
+    with pytest.raises(StoreError, match="No space left"):
+        replace_dir(staged, target)
+    assert (target / "CURRENT").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "staged"]
+
+
 def test_build_into_the_embedded_store_and_query_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "db"
     assert main(["build", "--output", str(tmp_path / "out"), "--store", f"oxigraph:{folder}"]) == 0

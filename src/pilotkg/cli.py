@@ -59,20 +59,29 @@ def _push(args: argparse.Namespace, nquads: Path) -> None:
     from .errors import InputError
     from .store import OxigraphStore, describe, split_nquads
 
-    try:
-        data = nquads.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the dataset: {exc.strerror}", file=nquads, hint="run pilotkg build first") from exc
+    if not nquads.is_file():
+        raise InputError("dataset not found", file=nquads, hint="run pilotkg build first")
     store = _load_graph(args, read_only=False)
     if not hasattr(store, "replace_graphs"):
         raise InputError("push needs a store to write to: --store oxigraph:PATH or --store sparql+http(s)://...")
-    graphs = sorted(g for g in split_nquads(data) if g)
-    store.replace_graphs(data, graphs)
-    print(f"pushed {len(graphs)} named graphs to {describe(store)} (staged, then swapped in with one update)", file=sys.stderr)
+    if isinstance(store, OxigraphStore):  # read in pieces into a new store, then moved into place
+        try:
+            graphs = store.replace_with_file(nquads)
+        finally:
+            store.close()  # a failed push must not keep the store locked
+        how = "loaded into a new store beside it, then moved into place"
+    else:
+        try:
+            data = nquads.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the dataset: {exc.strerror}", file=nquads, hint="run pilotkg build first") from exc
+        graphs = sorted(g for g in split_nquads(data) if g)
+        store.replace_graphs(data, graphs)
+        how = "staged, then swapped in with one update"
+    print(f"pushed {len(graphs)} named graphs to {describe(store)} ({how})", file=sys.stderr)
     if isinstance(store, OxigraphStore):
         from .pages import materialise
 
-        store.close()
         rows = materialise(store.path)
         print("materialised the pages of " + ", ".join(f"{name} ({count:,} rows)" for name, count in rows.items()),
               file=sys.stderr)
@@ -441,9 +450,11 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     pu = sub.add_parser("push", help="load a built dataset into a store, named graphs kept, swapped in atomically",
-                        description="Load the dataset's named graphs into --store under staging names, then swap them in "
-                                    "with one SPARQL Update (dropping pilotkg's earlier graphs): a failed push leaves the "
-                                    "earlier graphs as they were.")
+                        description="Load the dataset's named graphs into --store, replacing pilotkg's earlier graphs and "
+                                    "keeping the store's other graphs: a server gets them under staging names, swapped in "
+                                    "with one SPARQL Update; an embedded store is made anew beside its folder, a piece of "
+                                    "the file at a time, and moved into place. A failed push leaves the earlier graphs as "
+                                    "they were.")
     pu.add_argument("dataset_file", nargs="?", default="out/pilotkg.nq", metavar="DATASET",
                     help="the built dataset (.nq or .trig; default out/pilotkg.nq)")
     store_opts(pu)
