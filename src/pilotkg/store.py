@@ -419,6 +419,7 @@ class OxigraphStore:
                 fresh.raw.bulk_extend(self._store.quads_for_pattern(None, None, None, graph))
             record = [q for q in self.as_written() if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value in kept]
             fresh.raw.flush()
+            fresh.raw.optimize()  # the pieces' table files overlap: merged, the pages of the 1M push took 25 s, not 50
             fresh.record_written(record + found)
             fresh.close()
             self.close()
@@ -828,6 +829,7 @@ def dataset_store(path: Path) -> OxigraphStore:
         except SyntaxError as exc:
             raise InputError(f"not valid {fmt}: {exc.msg}", file=path, line=exc.lineno) from exc
         store.raw.flush()
+        store.raw.optimize()  # merges the overlapping table files of the pieces: later queries read fewer
         from .fastshacl import written_literals
 
         store.record_written(written_literals(rewritable))
