@@ -433,7 +433,11 @@ class OxigraphStore:
             raise
         finally:
             if not hasattr(self, "_store"):
-                self._store = ox.Store(str(self.path))
+                try:
+                    self._store = ox.Store(str(self.path))
+                except OSError as exc:  # another process took the store meanwhile: its files are whole
+                    raise StoreError(f"cannot open the Oxigraph store at {self.path} again: {exc}",
+                                     hint="another pilotkg or oxigraph process may hold it open for writing") from exc
         return incoming
 
     def close(self) -> None:
