@@ -63,8 +63,7 @@ def xlsx_template(kind: Kind) -> bytes:
         raise MissingExtraError("writing .xlsx needs openpyxl: pip install openpyxl (or ask for a .csv template)") from exc
     book = Workbook()
     fixed = datetime(2000, 1, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
+    book.properties.created = fixed  # the modified date is set by _stamped_alike: openpyxl's save overwrites it
     book.properties.creator = "pilotkg"
     data = book.active
     assert data is not None
